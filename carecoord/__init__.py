@@ -1,0 +1,1 @@
+"""carecoord: care coordination training and competency tracking."""

@@ -1,0 +1,86 @@
+"""The `carecoord` command: set-up, demo, backup and content checks from the server's shell."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+
+from carecoord import clock, db as database, demo
+from carecoord.store import accounts
+
+
+def _open(args) -> database.Database:
+    return database.open_database(args.db)
+
+
+def cmd_create_admin(args) -> int:
+    db = _open(args)
+    password = args.password or getpass.getpass("Password (at least 10 characters): ")
+    try:
+        accounts.create_person(db, accounts.SYSTEM, username=args.username, display_name=args.name or args.username,
+                               email=args.email, password=password, is_admin=True, now=clock.utcnow())
+    except accounts.AccountError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"Administrator {args.username!r} created.")
+    return 0
+
+
+def cmd_demo(args) -> int:
+    db = _open(args)
+    if demo.is_loaded(db):
+        print("The demo practice is already loaded.")
+        return 0
+    context = demo.load(db, clock.utcnow())
+    print(f"Demo practice loaded with {len(context.people)} accounts; every demo password is {demo.DEMO_PASSWORD!r}.")
+    return 0
+
+
+def cmd_backup(args) -> int:
+    db = _open(args)
+    target = database.backup(db, args.path)
+    if not database.integrity_ok(target):
+        print(f"error: the copy at {target} failed its integrity check", file=sys.stderr)
+        return 1
+    print(f"Backed up {database.database_path() if args.db is None else args.db} to {target}.")
+    return 0
+
+
+def cmd_migrate(args) -> int:
+    _open(args)
+    print("The database schema is up to date.")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="carecoord", description=__doc__)
+    parser.add_argument("--db", type=Path, default=None,
+                        help="database file (default: $CARECOORD_DB, else data/carecoord.db)")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    create_admin = commands.add_parser("create-admin", help="create an administrator account")
+    create_admin.add_argument("username")
+    create_admin.add_argument("--name", help="display name (default: the username)")
+    create_admin.add_argument("--email")
+    create_admin.add_argument("--password", help="omit to be asked without echo")
+    create_admin.set_defaults(handler=cmd_create_admin)
+
+    commands.add_parser("demo", help="load the demo practice").set_defaults(handler=cmd_demo)
+
+    backup = commands.add_parser("backup", help="copy the live database consistently to PATH")
+    backup.add_argument("path", type=Path)
+    backup.set_defaults(handler=cmd_backup)
+
+    commands.add_parser("migrate", help="bring the database schema up to date").set_defaults(handler=cmd_migrate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

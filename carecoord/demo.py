@@ -1,0 +1,89 @@
+"""The demo practice: a lead, nine trainees, a family faculty member and a demo administrator.
+
+History is built relative to the day the demo is loaded, so it always looks current. Each
+feature adds its own demo data through a builder appended to BUILDERS.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlite_utils import Database
+
+from carecoord import auth
+from carecoord.db import write
+from carecoord.people import FAMILY_FACULTY, LEAD, TRAINEE
+from carecoord.store import accounts
+
+DEMO_PASSWORD = "demo-password"
+PRACTICE_NAME = "Riverside Children's Practice (demo)"
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    username: str
+    display_name: str
+    role: str | None  # None: the demo administrator
+    discipline: str
+    months_in_post: int
+
+
+PEOPLE = (
+    DemoPerson("demo-admin", "Dana Okafor", None, "administrator", 24),
+    DemoPerson("demo-lead", "Priya Raman", LEAD, "nurse", 60),
+    DemoPerson("demo-faculty", "Marisol Vega", FAMILY_FACULTY, "family partner", 18),
+    DemoPerson("demo-trainee", "Sam Whitfield", TRAINEE, "care coordinator", 12),
+    DemoPerson("demo-amara", "Amara Nwosu", TRAINEE, "care coordinator", 12),
+    DemoPerson("demo-ben", "Ben Castillo", TRAINEE, "care coordinator", 12),
+    DemoPerson("demo-chloe", "Chloe Lindqvist", TRAINEE, "nurse", 12),
+    DemoPerson("demo-dev", "Dev Patel", TRAINEE, "social worker", 9),
+    DemoPerson("demo-elena", "Elena Moreau", TRAINEE, "care coordinator", 9),
+    DemoPerson("demo-farid", "Farid Haddad", TRAINEE, "care coordinator", 6),
+    DemoPerson("demo-grace", "Grace Kim", TRAINEE, "family partner", 3),
+    DemoPerson("demo-hugo", "Hugo Brennan", TRAINEE, "care coordinator", 0),
+)
+
+
+@dataclass(frozen=True)
+class DemoContext:
+    db: Database
+    now: datetime
+    practice_id: int
+    people: dict[str, int]  # username -> person id
+
+
+Builder = Callable[[DemoContext], None]
+BUILDERS: list[Builder] = []
+
+
+def _months_before(day: date, months: int) -> date:
+    return day - timedelta(days=round(months * 30.44))
+
+
+def load(db: Database, now: datetime) -> DemoContext:
+    """Create the demo practice and run every feature's demo builder, in one transaction."""
+    password_hash = auth.hash_password(DEMO_PASSWORD)  # one hash: every demo account shares it
+    with write(db):
+        practice_id = accounts.create_practice(db, accounts.SYSTEM, PRACTICE_NAME, now,
+                                               setting="primary care", is_demo=True)
+        people: dict[str, int] = {}
+        for p in PEOPLE:
+            people[p.username] = accounts.create_person(
+                db, accounts.SYSTEM, username=p.username, display_name=p.display_name, password="",
+                password_hash=password_hash, now=now, is_admin=p.role is None, is_demo=True,
+                started_on=_months_before(now.date(), p.months_in_post),
+            )
+            if p.role is not None:
+                accounts.add_membership(db, accounts.SYSTEM, people[p.username], practice_id, p.role, now,
+                                        discipline=p.discipline)
+        context = DemoContext(db=db, now=now, practice_id=practice_id, people=people)
+        for build in BUILDERS:
+            build(context)
+        accounts.record(db, accounts.SYSTEM, "demo.load", "demo", now, accounts=len(people))
+    return context
+
+
+def is_loaded(db: Database) -> bool:
+    return db.execute("SELECT count(*) FROM practice WHERE is_demo").fetchone()[0] > 0

@@ -1,0 +1,89 @@
+"""People, practices and roles as plain immutable models."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict
+
+TRAINEE = "trainee"
+LEAD = "lead"
+FAMILY_FACULTY = "family_faculty"
+ADMIN = "admin"  # global, not a membership role
+
+ROLES = (TRAINEE, LEAD, FAMILY_FACULTY)
+ROLE_LABELS = {
+    TRAINEE: "Care coordinator (trainee)",
+    LEAD: "Practice lead",
+    FAMILY_FACULTY: "Family faculty",
+    ADMIN: "Administrator",
+}
+# Who a lead may add to their own practice; only an administrator makes leads.
+ROLES_A_LEAD_MAY_ADD = (TRAINEE, FAMILY_FACULTY)
+
+DISCIPLINES = (
+    "care coordinator",
+    "nurse",
+    "primary care clinician",
+    "specialist",
+    "social worker",
+    "therapist",
+    "school or early-intervention liaison",
+    "family partner",
+    "administrator",
+    "other",
+)
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Practice(_Frozen):
+    id: int
+    name: str
+    setting: str = ""
+    timezone: str = "UTC"
+    is_demo: bool = False
+
+
+class Membership(_Frozen):
+    practice_id: int
+    practice_name: str
+    role: str
+    discipline: str = ""
+    active: bool = True
+
+
+class Person(_Frozen):
+    id: int
+    username: str
+    display_name: str
+    email: str | None = None
+    is_admin: bool = False
+    disabled: bool = False
+    must_change_password: bool = False
+    is_demo: bool = False
+    started_on: date | None = None
+    memberships: tuple[Membership, ...] = ()
+
+    @property
+    def roles(self) -> frozenset[str]:
+        """Every role this person holds anywhere (active memberships), plus admin."""
+        held = {m.role for m in self.memberships if m.active}
+        if self.is_admin:
+            held.add(ADMIN)
+        return frozenset(held)
+
+    def has_role(self, role: str, practice_id: int | None = None) -> bool:
+        if role == ADMIN:
+            return self.is_admin
+        return any(
+            m.active and m.role == role and (practice_id is None or m.practice_id == practice_id)
+            for m in self.memberships
+        )
+
+    def practice_ids(self, role: str | None = None) -> frozenset[int]:
+        return frozenset(
+            m.practice_id for m in self.memberships if m.active and (role is None or m.role == role)
+        )

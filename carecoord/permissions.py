@@ -1,0 +1,58 @@
+"""Every "may this person see or change that" question, answered in one place.
+
+Store functions that return or change personal data call `require` with the acting person
+before they touch the database, so a hidden page is never the only guard.
+"""
+
+from __future__ import annotations
+
+from carecoord.people import LEAD, ROLES, ROLES_A_LEAD_MAY_ADD, Person
+
+
+class PermissionDenied(Exception):
+    """The acting person may not do this; the message is safe to show them."""
+
+
+def may_manage_practices(actor: Person) -> bool:
+    return actor.is_admin and not actor.disabled
+
+
+def may_view_practice_people(actor: Person, practice_id: int) -> bool:
+    return not actor.disabled and (actor.is_admin or actor.has_role(LEAD, practice_id))
+
+
+def may_add_member(actor: Person, practice_id: int, role: str) -> bool:
+    """Administrators give any role; a lead adds trainees and family faculty to their own practice."""
+    if actor.disabled or role not in ROLES:
+        return False
+    if actor.is_admin:
+        return True
+    return actor.has_role(LEAD, practice_id) and role in ROLES_A_LEAD_MAY_ADD
+
+
+def may_change_membership(actor: Person, subject: Person, practice_id: int, role: str) -> bool:
+    """Deactivate or reactivate someone's role in a practice (never one's own)."""
+    return actor.id != subject.id and may_add_member(actor, practice_id, role)
+
+
+def may_view_person(actor: Person, subject: Person) -> bool:
+    """Oneself, an administrator, or a lead of a practice the subject belongs to."""
+    if actor.disabled:
+        return False
+    if actor.id == subject.id or actor.is_admin:
+        return True
+    return bool(actor.practice_ids(LEAD) & subject.practice_ids())
+
+
+def may_administer_accounts(actor: Person) -> bool:
+    """Reset passwords, disable accounts, grant administrator: administrators only."""
+    return actor.is_admin and not actor.disabled
+
+
+def may_read_audit(actor: Person) -> bool:
+    return actor.is_admin and not actor.disabled
+
+
+def require(allowed: bool, message: str = "You do not have permission to do that.") -> None:
+    if not allowed:
+        raise PermissionDenied(message)

@@ -1,0 +1,469 @@
+"""Accounts: practices, people, memberships, sign-in tokens and the audit trail.
+
+Functions that read or change personal data take the acting person and check permissions first.
+`SYSTEM` acts for the command line and first-run set-up, where the operator already holds the
+database file.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Literal
+
+from sqlite_utils import Database
+
+from carecoord import auth, permissions
+from carecoord.clock import iso, parse
+from carecoord.db import write
+from carecoord.people import ROLES, Membership, Person, Practice
+from carecoord.permissions import PermissionDenied, require
+
+SYSTEM = Person(id=0, username="system", display_name="System", is_admin=True)
+
+
+class AccountError(ValueError):
+    """A request that cannot be carried out as asked; the message is safe to show."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+# ---------------------------------------------------------------- audit
+
+
+def record(db: Database, actor: Person, action: str, subject: str, now: datetime, **detail) -> None:
+    db.execute(
+        "INSERT INTO audit (at, actor_id, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
+        [iso(now), actor.id or None, action, subject, json.dumps(detail, sort_keys=True) if detail else ""],
+    )
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: datetime
+    actor: str
+    action: str
+    subject: str
+    detail: str
+
+
+def audit_log(db: Database, actor: Person, limit: int = 200) -> list[AuditEntry]:
+    require(permissions.may_read_audit(actor))
+    rows = db.query(
+        """SELECT audit.at, coalesce(person.display_name, 'System') AS actor, action, subject, detail
+           FROM audit LEFT JOIN person ON person.id = audit.actor_id
+           ORDER BY audit.id DESC LIMIT :limit""",
+        {"limit": limit},
+    )
+    return [AuditEntry(**{**row, "at": parse(row["at"])}) for row in rows]
+
+
+# ---------------------------------------------------------------- reading people
+
+
+def _person(db: Database, row: dict) -> Person:
+    memberships = tuple(
+        Membership(**{**m, "active": bool(m["active"])})
+        for m in db.query(
+            """SELECT membership.practice_id, practice.name AS practice_name, role, discipline, active
+               FROM membership JOIN practice ON practice.id = membership.practice_id
+               WHERE person_id = ? ORDER BY practice.name, role""",
+            [row["id"]],
+        )
+    )
+    return Person(
+        id=row["id"],
+        username=row["username"],
+        display_name=row["display_name"],
+        email=row["email"],
+        is_admin=bool(row["is_admin"]),
+        disabled=bool(row["disabled"]),
+        must_change_password=bool(row["must_change_password"]),
+        is_demo=bool(row["is_demo"]),
+        started_on=date.fromisoformat(row["started_on"]) if row["started_on"] else None,
+        memberships=memberships,
+    )
+
+
+def load_person(db: Database, person_id: int) -> Person | None:
+    """The person as the database has them now (roles and disabled state are never cached)."""
+    row = next(db.query("SELECT * FROM person WHERE id = ?", [person_id]), None)
+    return _person(db, row) if row else None
+
+
+def view_person(db: Database, actor: Person, person_id: int) -> Person:
+    subject = load_person(db, person_id)
+    if subject is None or not permissions.may_view_person(actor, subject):
+        raise PermissionDenied("You do not have permission to see that person.")
+    return subject
+
+
+def person_count(db: Database) -> int:
+    return db.execute("SELECT count(*) FROM person").fetchone()[0]
+
+
+def only_demo_accounts(db: Database) -> bool:
+    """True while every account is a demo account: the sign-in page may then list them."""
+    counts = db.execute("SELECT count(*), coalesce(sum(is_demo), 0) FROM person").fetchone()
+    return counts[0] > 0 and counts[0] == counts[1]
+
+
+def demo_accounts(db: Database) -> list[dict]:
+    """Demo usernames and roles for the sign-in page; empty once any real account exists."""
+    if not only_demo_accounts(db):
+        return []
+    return list(
+        db.query(
+            """SELECT person.username, person.display_name,
+                      CASE WHEN person.is_admin THEN 'admin'
+                           ELSE coalesce(group_concat(DISTINCT membership.role), '') END AS roles
+               FROM person LEFT JOIN membership ON membership.person_id = person.id
+               WHERE person.is_demo AND NOT person.disabled
+               GROUP BY person.id ORDER BY person.is_admin DESC, roles, person.display_name"""
+        )
+    )
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    person_id: int
+    username: str
+    display_name: str
+    email: str | None
+    role: str
+    discipline: str
+    active: bool
+    account_disabled: bool
+
+
+def practice_members(db: Database, actor: Person, practice_id: int) -> list[MemberRow]:
+    require(permissions.may_view_practice_people(actor, practice_id),
+            "You can only see the people of a practice you lead.")
+    rows = db.query(
+        """SELECT person.id AS person_id, username, display_name, email, role, discipline,
+                  active, disabled AS account_disabled
+           FROM membership JOIN person ON person.id = membership.person_id
+           WHERE practice_id = :practice_id ORDER BY display_name, role""",
+        {"practice_id": practice_id},
+    )
+    return [MemberRow(**{**r, "active": bool(r["active"]), "account_disabled": bool(r["account_disabled"])})
+            for r in rows]
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    id: int
+    username: str
+    display_name: str
+    email: str | None
+    is_admin: bool
+    disabled: bool
+    locked_until: datetime | None
+    practices: str
+
+
+def all_accounts(db: Database, actor: Person) -> list[AccountRow]:
+    require(permissions.may_administer_accounts(actor))
+    rows = db.query(
+        """SELECT person.id, username, display_name, email, is_admin, disabled, locked_until,
+                  coalesce(group_concat(practice.name || ' (' || membership.role || ')', ', '), '') AS practices
+           FROM person
+           LEFT JOIN membership ON membership.person_id = person.id
+           LEFT JOIN practice ON practice.id = membership.practice_id
+           GROUP BY person.id ORDER BY display_name"""
+    )
+    return [
+        AccountRow(**{**r, "is_admin": bool(r["is_admin"]), "disabled": bool(r["disabled"]),
+                      "locked_until": parse(r["locked_until"])})
+        for r in rows
+    ]
+
+
+# ---------------------------------------------------------------- practices
+
+
+def _practice(row: dict) -> Practice:
+    return Practice(**{**row, "is_demo": bool(row["is_demo"])})
+
+
+def practices_for(db: Database, actor: Person) -> list[Practice]:
+    """Practices the actor may manage people in: all for an administrator, led ones for a lead."""
+    rows = db.query("SELECT id, name, setting, timezone, is_demo FROM practice ORDER BY name")
+    return [p for p in map(_practice, rows) if permissions.may_view_practice_people(actor, p.id)]
+
+
+def get_practice(db: Database, practice_id: int) -> Practice | None:
+    row = next(db.query("SELECT id, name, setting, timezone, is_demo FROM practice WHERE id = ?",
+                        [practice_id]), None)
+    return _practice(row) if row else None
+
+
+def create_practice(db: Database, actor: Person, name: str, now: datetime, *, setting: str = "",
+                    timezone: str = "UTC", is_demo: bool = False) -> int:
+    require(permissions.may_manage_practices(actor))
+    name = name.strip()
+    if not name:
+        raise AccountError("Give the practice a name.", "name")
+    with write(db):
+        try:
+            cursor = db.execute(
+                "INSERT INTO practice (name, setting, timezone, is_demo, created_at) VALUES (?, ?, ?, ?, ?)",
+                [name, setting.strip(), timezone, int(is_demo), iso(now)],
+            )
+        except sqlite3.IntegrityError:
+            raise AccountError(f"A practice called {name!r} already exists.", "name") from None
+        record(db, actor, "practice.create", f"practice:{cursor.lastrowid}", now, name=name)
+        return cursor.lastrowid
+
+
+def remove_demo(db: Database, actor: Person, now: datetime) -> int:
+    """Delete the demo practices and every demo account; returns how many accounts went."""
+    require(permissions.may_manage_practices(actor) and not actor.is_demo,
+            "Only a real administrator can remove the demo.")
+    with write(db):
+        removed = db.execute("DELETE FROM person WHERE is_demo").rowcount
+        db.execute("DELETE FROM practice WHERE is_demo")
+        record(db, actor, "demo.remove", "demo", now, accounts=removed)
+    return removed
+
+
+# ---------------------------------------------------------------- people
+
+
+def _check_username(username: str) -> str:
+    username = username.strip()
+    if not (3 <= len(username) <= 40) or not all(c.isalnum() or c in "._-@" for c in username):
+        raise AccountError("Use 3 to 40 letters, digits, dots, dashes or underscores.", "username")
+    return username
+
+
+def _check_password(password: str) -> None:
+    if (problem := auth.password_problem(password)) is not None:
+        raise AccountError(problem, "password")
+
+
+def create_person(db: Database, actor: Person, *, username: str, display_name: str, password: str,
+                  now: datetime, email: str | None = None, is_admin: bool = False,
+                  must_change_password: bool = False, is_demo: bool = False,
+                  started_on: date | None = None, password_hash: str | None = None) -> int:
+    """Create an account. Only administrators create accounts without a practice role."""
+    require(permissions.may_administer_accounts(actor) or (not is_admin and actor.practice_ids("lead")),
+            "You do not have permission to create accounts.")
+    username = _check_username(username)
+    display_name = display_name.strip()
+    if not display_name:
+        raise AccountError("Give the person's name as colleagues know it.", "display_name")
+    email = (email or "").strip() or None
+    if email is not None and ("@" not in email or len(email) > 254):
+        raise AccountError("That does not look like an e-mail address.", "email")
+    if password_hash is None:
+        _check_password(password)
+        password_hash = auth.hash_password(password)
+    with write(db):
+        try:
+            cursor = db.execute(
+                """INSERT INTO person (username, display_name, email, password_hash, is_admin,
+                       must_change_password, is_demo, started_on, created_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                [username, display_name, email, password_hash, int(is_admin), int(must_change_password),
+                 int(is_demo), started_on.isoformat() if started_on else None, iso(now)],
+            )
+        except sqlite3.IntegrityError as error:
+            field = "email" if "email" in str(error) else "username"
+            raise AccountError(f"That {field.replace('_', ' ')} is already in use.", field) from None
+        record(db, actor, "person.create", f"person:{cursor.lastrowid}", now,
+               username=username, is_admin=is_admin)
+        return cursor.lastrowid
+
+
+def add_membership(db: Database, actor: Person, person_id: int, practice_id: int, role: str,
+                   now: datetime, *, discipline: str = "") -> None:
+    if role not in ROLES:
+        raise AccountError(f"Unknown role {role!r}.", "role")
+    require(permissions.may_add_member(actor, practice_id, role),
+            "You may not give that role in that practice.")
+    with write(db):
+        try:
+            db.execute(
+                """INSERT INTO membership (person_id, practice_id, role, discipline, created_at)
+                   VALUES (?, ?, ?, ?, ?)""",
+                [person_id, practice_id, role, discipline, iso(now)],
+            )
+        except sqlite3.IntegrityError:
+            raise AccountError("That person already has that role in that practice.", "role") from None
+        record(db, actor, "membership.add", f"person:{person_id}", now,
+               practice_id=practice_id, role=role, discipline=discipline)
+
+
+def add_person_to_practice(db: Database, actor: Person, practice_id: int, role: str, now: datetime, *,
+                           username: str, display_name: str, password: str, email: str | None = None,
+                           discipline: str = "", started_on: date | None = None) -> int:
+    """A new account with a role in one practice, in one transaction; must change password first."""
+    require(permissions.may_add_member(actor, practice_id, role),
+            "You may not give that role in that practice.")
+    with write(db):
+        person_id = create_person(db, actor, username=username, display_name=display_name,
+                                  password=password, email=email, now=now,
+                                  must_change_password=True, started_on=started_on)
+        add_membership(db, actor, person_id, practice_id, role, now, discipline=discipline)
+    return person_id
+
+
+def set_membership_active(db: Database, actor: Person, person_id: int, practice_id: int, role: str,
+                          active: bool, now: datetime) -> None:
+    subject = load_person(db, person_id)
+    if subject is None:
+        raise AccountError("No such person.")
+    require(permissions.may_change_membership(actor, subject, practice_id, role),
+            "You may not change that person's role in that practice.")
+    with write(db):
+        db.execute(
+            "UPDATE membership SET active = ? WHERE person_id = ? AND practice_id = ? AND role = ?",
+            [int(active), person_id, practice_id, role],
+        )
+        record(db, actor, "membership.activate" if active else "membership.deactivate",
+               f"person:{person_id}", now, practice_id=practice_id, role=role)
+
+
+def set_disabled(db: Database, actor: Person, person_id: int, disabled: bool, now: datetime) -> None:
+    """Disable (or re-enable) an account everywhere; disabling signs it out of every browser."""
+    require(permissions.may_administer_accounts(actor) and actor.id != person_id,
+            "Only an administrator can disable accounts, and not their own.")
+    with write(db):
+        db.execute("UPDATE person SET disabled = ? WHERE id = ?", [int(disabled), person_id])
+        if disabled:
+            _revoke_all(db, person_id, now)
+        record(db, actor, "person.disable" if disabled else "person.enable", f"person:{person_id}", now)
+
+
+def set_admin(db: Database, actor: Person, person_id: int, is_admin: bool, now: datetime) -> None:
+    require(permissions.may_administer_accounts(actor) and actor.id != person_id,
+            "Only another administrator can change someone's administrator rights.")
+    with write(db):
+        db.execute("UPDATE person SET is_admin = ? WHERE id = ?", [int(is_admin), person_id])
+        record(db, actor, "person.admin_grant" if is_admin else "person.admin_revoke",
+               f"person:{person_id}", now)
+
+
+def reset_password(db: Database, actor: Person, person_id: int, new_password: str, now: datetime) -> None:
+    """An administrator sets a temporary password; the person must change it at next sign-in."""
+    require(permissions.may_administer_accounts(actor), "Only an administrator can reset passwords.")
+    _check_password(new_password)
+    with write(db):
+        db.execute(
+            """UPDATE person SET password_hash = ?, must_change_password = 1, failed_attempts = 0,
+                   locked_until = NULL WHERE id = ?""",
+            [auth.hash_password(new_password), person_id],
+        )
+        _revoke_all(db, person_id, now)
+        record(db, actor, "person.password_reset", f"person:{person_id}", now)
+
+
+def change_password(db: Database, person: Person, current: str, new: str, now: datetime, *,
+                    keep_token: str | None = None) -> None:
+    """A person changes their own password; every other browser is signed out."""
+    row = next(db.query("SELECT password_hash FROM person WHERE id = ?", [person.id]))
+    if not auth.verify_password(row["password_hash"], current):
+        raise AccountError("Your current password is not right.", "current")
+    if new == current:
+        raise AccountError("Choose a password different from the current one.", "new")
+    _check_password(new)
+    with write(db):
+        db.execute("UPDATE person SET password_hash = ?, must_change_password = 0 WHERE id = ?",
+                   [auth.hash_password(new), person.id])
+        _revoke_all(db, person.id, now, except_token=keep_token)
+        record(db, person, "person.password_change", f"person:{person.id}", now)
+
+
+# ---------------------------------------------------------------- signing in
+
+
+@dataclass(frozen=True)
+class SignIn:
+    outcome: Literal["ok", "wrong", "locked", "disabled"]
+    person: Person | None = None
+    token: str | None = None
+    locked_until: datetime | None = None
+
+
+def sign_in_with_password(db: Database, username: str, password: str, now: datetime) -> SignIn:
+    """Check a password and, when right, issue a browser token.
+
+    Five wrong passwords in a row lock the account for 15 minutes; a wrong username looks the
+    same as a wrong password.
+    """
+    with write(db):
+        row = next(db.query("SELECT * FROM person WHERE username = ?", [username.strip()]), None)
+        locked_until = parse(row["locked_until"]) if row else None
+        if row and auth.is_locked(locked_until, now):
+            return SignIn("locked", locked_until=locked_until)
+        if not auth.verify_password(row["password_hash"] if row else None, password):
+            if row:
+                attempts, locked_until = auth.after_failure(row["failed_attempts"], now)
+                db.execute("UPDATE person SET failed_attempts = ?, locked_until = ? WHERE id = ?",
+                           [attempts, iso(locked_until) if locked_until else None, row["id"]])
+                if locked_until:
+                    record(db, SYSTEM, "person.locked", f"person:{row['id']}", now)
+                    return SignIn("locked", locked_until=locked_until)
+            return SignIn("wrong")
+        if row["disabled"]:
+            return SignIn("disabled")
+        db.execute("UPDATE person SET failed_attempts = 0, locked_until = NULL WHERE id = ?", [row["id"]])
+        token = issue_token(db, row["id"], now)
+        return SignIn("ok", person=_person(db, row), token=token)
+
+
+def issue_token(db: Database, person_id: int, now: datetime, method: str = "password") -> str:
+    token = auth.new_token()
+    with write(db):
+        db.execute(
+            "INSERT INTO sign_in (person_id, token_hash, method, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+            [person_id, auth.token_hash(token), method, iso(now), iso(auth.token_expiry(now))],
+        )
+    return token
+
+
+def person_for_token(db: Database, token: str | None, now: datetime) -> Person | None:
+    """Who this browser token signs in, read fresh: None when expired, revoked or disabled."""
+    if not token:
+        return None
+    row = next(
+        db.query(
+            """SELECT person.* FROM sign_in JOIN person ON person.id = sign_in.person_id
+               WHERE token_hash = ? AND revoked_at IS NULL AND expires_at > ? AND NOT person.disabled""",
+            [auth.token_hash(token), iso(now)],
+        ),
+        None,
+    )
+    return _person(db, row) if row else None
+
+
+def sign_out(db: Database, token: str, now: datetime) -> None:
+    with write(db):
+        db.execute("UPDATE sign_in SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL",
+                   [iso(now), auth.token_hash(token)])
+
+
+def sign_out_everywhere(db: Database, person: Person, now: datetime) -> int:
+    with write(db):
+        count = _revoke_all(db, person.id, now)
+        record(db, person, "person.sign_out_everywhere", f"person:{person.id}", now, sessions=count)
+    return count
+
+
+def _revoke_all(db: Database, person_id: int, now: datetime, except_token: str | None = None) -> int:
+    keep = auth.token_hash(except_token) if except_token else ""
+    return db.execute(
+        "UPDATE sign_in SET revoked_at = ? WHERE person_id = ? AND revoked_at IS NULL AND token_hash != ?",
+        [iso(now), person_id, keep],
+    ).rowcount
+
+
+def person_for_verified_email(db: Database, email: str) -> Person | None:
+    """The account an identity provider's verified e-mail belongs to (case-insensitive)."""
+    row = next(db.query("SELECT * FROM person WHERE email = ? COLLATE NOCASE", [email.strip()]), None)
+    return _person(db, row) if row else None

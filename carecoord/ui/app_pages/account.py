@@ -1,0 +1,24 @@
+import streamlit as st
+
+from carecoord.people import ROLE_LABELS
+from carecoord.store import accounts
+from carecoord.ui import gate, session
+
+run = session.page()
+me = run.person
+
+st.title("My account")
+st.write(f"**{me.display_name}** — username `{me.username}`" + (f", {me.email}" if me.email else ""))
+for membership in me.memberships:
+    status = "" if membership.active else " (inactive)"
+    st.write(f"- {ROLE_LABELS[membership.role]} at {membership.practice_name}{status}")
+
+st.subheader("Change password")
+gate.password_form(run)
+
+st.subheader("Sign out everywhere")
+st.write("Signs you out of every browser and device, this one included, for example after using a shared computer.")
+if st.button("Sign out everywhere"):
+    accounts.sign_out_everywhere(run.db, me, run.now)
+    session.sign_out(run)
+    st.rerun()

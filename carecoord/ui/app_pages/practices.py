@@ -1,0 +1,48 @@
+import streamlit as st
+
+from carecoord import demo
+from carecoord.people import ADMIN
+from carecoord.store import accounts
+from carecoord.ui import session
+from carecoord.ui.forms import field_errors, show_field_error
+
+run = session.page(ADMIN)
+
+st.title("Practices")
+practices = accounts.practices_for(run.db, run.person)
+if practices:
+    st.dataframe(
+        [{"Practice": p.name, "Setting": p.setting, "Time zone": p.timezone, "Demo": "yes" if p.is_demo else ""}
+         for p in practices],
+        hide_index=True,
+    )
+else:
+    st.info("No practices yet. Add the first one below.")
+
+st.subheader("Add a practice")
+with st.form("add_practice", clear_on_submit=True):
+    errors = field_errors("add_practice")
+    name = st.text_input("Name")
+    show_field_error(errors, "name")
+    setting = st.selectbox("Setting", ["primary care", "specialty clinic", "hospital", "Title V programme",
+                                       "school-based", "payer", "other"])
+    timezone = st.text_input("Time zone (IANA name)", value="UTC",
+                             help="Due dates are computed in this time zone, e.g. America/Chicago.")
+    show_field_error(errors)
+    if st.form_submit_button("Add practice", type="primary"):
+        with errors.catch():
+            accounts.create_practice(run.db, run.person, name, run.now, setting=setting, timezone=timezone.strip())
+            st.session_state["practice_added"] = name
+        st.rerun()
+if added := st.session_state.pop("practice_added", None):
+    st.success(f"Added {added}.")
+
+if demo.is_loaded(run.db):
+    st.subheader("Demo practice")
+    if run.person.is_demo:
+        st.write("The demo can be removed by a real administrator once one exists.")
+    else:
+        st.write("Removing the demo deletes the demo practice and every demo account with their history.")
+        if st.button("Remove the demo practice", type="secondary"):
+            removed = accounts.remove_demo(run.db, run.person, run.now)
+            st.success(f"Removed the demo practice and {removed} demo accounts.")

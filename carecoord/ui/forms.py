@@ -1,0 +1,53 @@
+"""Messages shown at the field that caused them, kept across the rerun that follows a submit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import streamlit as st
+
+from carecoord.permissions import PermissionDenied
+
+GENERAL = "_general"
+
+
+class FormErrors:
+    def __init__(self, key: str):
+        self._key = f"_errors_{key}"
+        st.session_state.setdefault(self._key, {})
+
+    @property
+    def messages(self) -> dict[str, str]:
+        return st.session_state[self._key]
+
+    def set(self, field: str | None, message: str) -> None:
+        """Replace any earlier messages with this one."""
+        st.session_state[self._key] = {field or GENERAL: message}
+
+    def clear(self) -> None:
+        st.session_state[self._key] = {}
+
+    @contextmanager
+    def catch(self) -> Iterator[None]:
+        """Run a store call; a refusal becomes a message at its field and nothing is written."""
+        self.clear()
+        try:
+            yield
+        except PermissionDenied as error:
+            self.set(None, str(error))
+        except ValueError as error:  # AccountError and validation errors carry a safe message
+            self.set(getattr(error, "field", None), str(error))
+
+    @property
+    def ok(self) -> bool:
+        return not self.messages
+
+
+def field_errors(key: str) -> FormErrors:
+    return FormErrors(key)
+
+
+def show_field_error(errors: FormErrors, field: str | None = None) -> None:
+    if message := errors.messages.get(field or GENERAL):
+        st.error(message, icon=":material/error:")

@@ -1,0 +1,176 @@
+"""Who is signed in on this run, and the browser cookie that keeps them signed in.
+
+The browser keeps only a random token (cookie `carecoord_session`); the person, their roles and
+their disabled state are read from the database on every run from that token.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import streamlit as st
+from sqlite_utils import Database
+
+from carecoord import auth, clock
+from carecoord.db import connect, database_path, open_database
+from carecoord.people import Person
+from carecoord.store import accounts
+
+log = logging.getLogger("carecoord")
+
+COOKIE = "carecoord_session"
+_TOKEN_KEY = "carecoord_token"
+
+
+@dataclass(frozen=True)
+class Run:
+    """What every page of one script run needs: the database, the time and the person."""
+
+    db: Database
+    now: datetime
+    person: Person | None
+
+
+@st.cache_resource(show_spinner=False)
+def _migrated(path: str) -> bool:
+    # Once per process and database file; connections themselves are opened per run.
+    open_database(path).conn.close()
+    return True
+
+
+def database() -> Database:
+    path = database_path()
+    _migrated(str(Path(path).resolve()))
+    return connect(path)
+
+
+def start_run() -> Run:
+    """Open this run's connection and work out who is signed in (called by the router)."""
+    db = database()
+    now = clock.utcnow()
+    token = st.session_state.get(_TOKEN_KEY) or _sent_cookie()
+    person = accounts.person_for_token(db, token, now)
+    if person is None:
+        st.session_state.pop(_TOKEN_KEY, None)
+    else:
+        st.session_state[_TOKEN_KEY] = token
+    run = Run(db=db, now=now, person=person)
+    st.session_state["_carecoord_run"] = run
+    return run
+
+
+def current() -> Run:
+    """This run's context, for pages (the router made it moments ago)."""
+    return st.session_state["_carecoord_run"]
+
+
+def page(*roles: str) -> Run:
+    """Start a page: the page checks again itself that the person may use it."""
+    run = current()
+    person = run.person
+    if person is None or (roles and not (person.roles & set(roles))):
+        st.error("You do not have access to this page.")
+        st.stop()
+    return run
+
+
+def token() -> str | None:
+    return st.session_state.get(_TOKEN_KEY)
+
+
+def signed_in(new_token: str) -> None:
+    """Remember a fresh sign-in in this tab and, through the cookie, in the browser."""
+    st.session_state[_TOKEN_KEY] = new_token
+
+
+def sync_cookie(run: Run) -> None:
+    """Keep the browser cookie equal to this tab's token (or remove it once signed out).
+
+    The cookie has to be written by the page itself (Streamlit sets no cookies), so it cannot be
+    HttpOnly; see docs/decisions.md for what protects it.
+    """
+    sent = _sent_cookie()
+    current_token = token() if run.person else None
+    if current_token and sent != current_token:
+        _write_cookie(current_token, int(auth.TOKEN_LIFETIME.total_seconds()))
+    elif not current_token and sent:
+        _write_cookie("", 0)
+
+
+def _sent_cookie() -> str | None:
+    """The token cookie the browser sent when this tab connected (None without a real browser)."""
+    value = st.context.cookies.get(COOKIE)
+    return value if isinstance(value, str) and value else None
+
+
+def _write_cookie(value: str, max_age: int) -> None:
+    secure = "; Secure" if (st.context.url or "").startswith("https:") else ""
+    # value is our own URL-safe token, so it needs no escaping.
+    st.html(
+        f"<script>document.cookie = '{COOKIE}={value}; Path=/; Max-Age={max_age}; SameSite=Strict{secure}';</script>",
+        unsafe_allow_javascript=True,
+    )
+
+
+def sign_out(run: Run) -> None:
+    if (current_token := token()) is not None:
+        accounts.sign_out(run.db, current_token, run.now)
+    st.session_state.pop(_TOKEN_KEY, None)
+    if oidc_configured() and st.user.get("is_logged_in", False):
+        st.logout()
+
+
+# ---------------------------------------------------------------- first run
+
+
+_setup_lock = threading.Lock()
+_setup_token: str | None = None
+
+
+def setup_token() -> str:
+    """A one-time set-up token for this server process, printed to the server log."""
+    global _setup_token
+    with _setup_lock:
+        if _setup_token is None:
+            _setup_token = secrets.token_urlsafe(16)
+            print(
+                "carecoord: this installation has no accounts yet. Open the app from this machine,"
+                f" or add ?setup={_setup_token} to its address, to set it up.",
+                flush=True,
+            )
+        return _setup_token
+
+
+def may_set_up() -> bool:
+    """Set-up is offered to a browser on this machine, or to whoever holds the logged token."""
+    offered = st.query_params.get("setup")
+    expected = setup_token()
+    if offered and secrets.compare_digest(offered, expected):
+        return True
+    forwarded = st.context.headers.get("X-Forwarded-For")
+    return st.context.ip_address is None and not forwarded  # None means loopback
+
+
+# ---------------------------------------------------------------- organisation sign-in (OIDC)
+
+
+def oidc_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets.toml at all raises
+        return False
+
+
+def oidc_identity() -> tuple[str, bool] | None:
+    """(e-mail, verified) from the identity provider, when someone signed in with it."""
+    if not oidc_configured() or not st.user.get("is_logged_in", False):
+        return None
+    email = st.user.get("email")
+    if not email:
+        return None
+    return str(email), bool(st.user.get("email_verified", False))

@@ -1,0 +1,50 @@
+"""carecoord: the router. Sign-in gate, navigation built from the person's roles, then the page."""
+
+import logging
+
+import streamlit as st
+
+from carecoord.people import ROLE_LABELS
+from carecoord.store import accounts
+from carecoord.ui import gate, registry, session
+
+st.set_page_config(page_title="carecoord", page_icon=":material/diversity_1:", layout="wide")
+
+
+def signed_out(run: session.Run) -> None:
+    # Register every page, hidden, so the address asked for (a deep link) survives signing in.
+    st.navigation(registry.navigation_for(None), position="hidden")
+    session.sync_cookie(run)
+    if run.person is not None:
+        gate.change_password_first(run)
+    elif accounts.person_count(run.db) == 0:
+        gate.set_up(run)
+    else:
+        gate.sign_in(run)
+
+
+def signed_in(run: session.Run) -> None:
+    person = run.person
+    page = st.navigation(registry.navigation_for(person))
+    if accounts.only_demo_accounts(run.db):
+        st.warning("DEMO: everything here is made-up demo data.", icon=":material/science:")
+    with st.sidebar:
+        st.markdown(f"**{person.display_name}**")
+        st.caption(", ".join(sorted(ROLE_LABELS[r] for r in person.roles)) or "No role yet")
+        if st.button("Sign out", icon=":material/logout:"):
+            session.sign_out(run)
+            st.rerun()
+        session.sync_cookie(run)
+    page.run()
+
+
+run = session.start_run()
+try:
+    if run.person is None or run.person.must_change_password:
+        signed_out(run)
+    else:
+        signed_in(run)
+except Exception:  # the person sees a plain message; the details go to the server log
+    logging.getLogger("carecoord").exception("script run failed")
+    st.error("Something went wrong and nothing was saved from the last action. Try again; if it keeps "
+             "happening, tell your administrator the time it happened.")
