@@ -1,0 +1,79 @@
+"""AppTest helpers: run streamlit_app.py as a given demo person."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from carecoord import db as database
+from carecoord.store import accounts
+
+APP = str(Path(__file__).parents[2] / "streamlit_app.py")
+TIMEOUT = 30
+
+# Demo accounts by the role a test wants to act as.
+AS = {
+    "admin": "demo-admin",
+    "lead": "demo-lead",
+    "trainee": "demo-trainee",
+    "family_faculty": "demo-faculty",
+}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def new_app() -> AppTest:
+    return AppTest.from_file(APP, default_timeout=TIMEOUT)
+
+
+def sign_in_as(at: AppTest, db_path: Path, username: str, now) -> AppTest:
+    """Give the tab a valid sign-in token for `username`, as the cookie would after a sign-in."""
+    connection = database.connect(db_path)
+    person_id = connection.execute("SELECT id FROM person WHERE username = ?", [username]).fetchone()[0]
+    token = accounts.issue_token(connection, person_id, accounts_now(now))
+    connection.conn.close()
+    at.session_state["carecoord_token"] = token
+    return at
+
+
+def accounts_now(now):
+    # Tokens must outlive the real clock the app reads while the test runs.
+    from carecoord.clock import utcnow
+
+    return max(now, utcnow())
+
+
+@pytest.fixture
+def app_env(demo_path, monkeypatch):
+    monkeypatch.setenv("CARECOORD_DB", str(demo_path))
+    return demo_path
+
+
+@pytest.fixture
+def app_as(app_env, now):
+    """`app_as("lead")` is an AppTest signed in as the demo lead (or any demo username)."""
+
+    def make(who: str) -> AppTest:
+        return sign_in_as(new_app(), app_env, AS.get(who, who), now)
+
+    return make
+
+
+def titles(at: AppTest) -> list[str]:
+    return [t.value for t in at.title]
+
+
+def page_text(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [m.value for m in at.caption]
+    parts += [e.value for kind in (at.error, at.warning, at.info, at.success) for e in kind]
+    return "\n".join(str(p) for p in parts)

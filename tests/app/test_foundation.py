@@ -1,0 +1,240 @@
+"""Set-up, sign-in, passwords and navigation, driven through streamlit_app.py."""
+
+from __future__ import annotations
+
+import pytest
+
+from carecoord import db as database, demo
+from carecoord.store import accounts
+from carecoord.ui import session
+from tests.app.conftest import new_app, page_text, titles
+
+PEOPLE = "carecoord/ui/app_pages/people.py"
+PRACTICES = "carecoord/ui/app_pages/practices.py"
+AUDIT = "carecoord/ui/app_pages/audit.py"
+ACCOUNT = "carecoord/ui/app_pages/account.py"
+
+
+def sign_in_form(at, username, password):
+    inputs = {t.label: t for t in at.text_input}
+    inputs["Username"].input(username)
+    inputs["Password"].input(password)
+    next(b for b in at.button if b.label == "Sign in").click()
+    return at.run()
+
+
+@pytest.fixture
+def empty_db(tmp_path, monkeypatch):
+    path = tmp_path / "empty.db"
+    monkeypatch.setenv("CARECOORD_DB", str(path))
+    return path
+
+
+def test_first_run_offers_set_up_only_with_the_logged_token(empty_db):
+    at = new_app().run()
+    assert titles(at) == ["Set up carecoord"]
+    assert "no accounts yet" in page_text(at)
+    assert not any(b.label == "Create administrator" for b in at.button)
+
+
+def test_first_run_creates_the_first_administrator(empty_db):
+    at = new_app()
+    at.query_params["setup"] = session.setup_token()
+    at.run()
+    inputs = {t.label: t for t in at.text_input}
+    inputs["Your name"].input("Ada Lovelace")
+    inputs["Username"].input("ada")
+    inputs["Password (at least 10 characters)"].input("a strong passphrase")
+    inputs["Password again"].input("a strong passphrase")
+    next(b for b in at.button if b.label == "Create administrator").click()
+    at.run()
+    assert titles(at) == ["Sign in to carecoord"]
+    assert "Administrator created" in page_text(at)
+    at = sign_in_form(at, "ada", "a strong passphrase")
+    assert titles(at) == ["Welcome, Ada Lovelace"]
+    assert "administrator" in page_text(at)
+
+
+def test_set_up_refuses_a_short_password_at_the_field(empty_db):
+    at = new_app()
+    at.query_params["setup"] = session.setup_token()
+    at.run()
+    inputs = {t.label: t for t in at.text_input}
+    inputs["Your name"].input("Ada")
+    inputs["Username"].input("ada")
+    inputs["Password (at least 10 characters)"].input("short")
+    inputs["Password again"].input("short")
+    next(b for b in at.button if b.label == "Create administrator").click()
+    at.run()
+    assert titles(at) == ["Set up carecoord"]
+    assert "Use at least 10 characters." in [e.value for e in at.error]
+    assert accounts.person_count(database.connect(empty_db)) == 0
+
+
+def test_first_run_loads_the_demo(empty_db):
+    at = new_app()
+    at.query_params["setup"] = session.setup_token()
+    at.run()
+    next(b for b in at.button if b.label == "Load the demo practice").click()
+    at.run()
+    assert titles(at) == ["Sign in to carecoord"]
+    assert demo.DEMO_PASSWORD in page_text(at)
+    usernames = [row["Username"] for row in at.table[0].value.to_dict("records")]
+    assert "demo-lead" in usernames and "demo-trainee" in usernames
+
+
+@pytest.mark.parametrize("username, heading", [
+    ("demo-admin", "Welcome, Dana Okafor"),
+    ("demo-lead", "Welcome, Priya Raman"),
+    ("demo-trainee", "Welcome, Sam Whitfield"),
+    ("demo-faculty", "Welcome, Marisol Vega"),
+])
+def test_each_role_signs_in_and_sees_the_demo_banner(app_env, username, heading):
+    at = sign_in_form(new_app().run(), username, demo.DEMO_PASSWORD)
+    assert titles(at) == [heading]
+    assert any("DEMO" in w.value for w in at.warning)
+
+
+def test_wrong_password_is_refused_and_the_fifth_locks(app_env):
+    at = new_app().run()
+    for _ in range(4):
+        at = sign_in_form(at, "demo-lead", "not the password")
+        assert "do not match" in page_text(at)
+    at = sign_in_form(at, "demo-lead", "not the password")
+    assert "locked for 15 more minute(s)" in page_text(at)
+    at = sign_in_form(at, "demo-lead", demo.DEMO_PASSWORD)
+    assert titles(at) == ["Sign in to carecoord"]
+
+
+def test_trainee_cannot_reach_administrator_pages(app_as):
+    at = app_as("trainee").run()
+    for path in (PEOPLE, PRACTICES, AUDIT):
+        with pytest.raises(ValueError, match="navigation page"):
+            at.switch_page(path).run()
+
+
+def test_admin_reaches_administrator_pages(app_as):
+    at = app_as("admin").run()
+    for path, title in ((PEOPLE, "People"), (PRACTICES, "Practices"), (AUDIT, "Audit log")):
+        assert titles(at.switch_page(path).run()) == [title]
+
+
+def test_lead_reaches_people_but_not_practices_or_audit(app_as):
+    at = app_as("lead").run()
+    assert titles(at.switch_page(PEOPLE).run()) == ["People"]
+    for path in (PRACTICES, AUDIT):
+        with pytest.raises(ValueError, match="navigation page"):
+            at.switch_page(path).run()
+
+
+def test_lead_adds_a_trainee_who_must_then_choose_a_password(app_as, app_env):
+    at = app_as("lead").switch_page(PEOPLE).run()
+    inputs = {t.label: t for t in at.text_input}
+    inputs["Name"].input("Nia Brooks")
+    inputs["Username"].input("nia")
+    inputs["Temporary password (they choose their own at first sign-in)"].input("temporary-123")
+    next(b for b in at.button if b.label == "Add person").click()
+    at.run()
+    assert "Added Nia Brooks" in page_text(at)
+
+    nia = sign_in_form(new_app().run(), "nia", "temporary-123")
+    assert titles(nia) == ["Choose a new password"]
+    inputs = {t.label: t for t in nia.text_input}
+    inputs["Current password"].input("temporary-123")
+    inputs["New password (at least 10 characters)"].input("nia's own password")
+    inputs["New password again"].input("nia's own password")
+    next(b for b in nia.button if b.label == "Change password").click()
+    nia.run()
+    assert titles(nia) == ["Welcome, Nia Brooks"]
+
+
+def test_forced_change_after_admin_reset(app_as, app_env, now):
+    connection = database.connect(app_env)
+    admin = accounts.load_person(connection, connection.execute(
+        "SELECT id FROM person WHERE username = 'demo-admin'").fetchone()[0])
+    trainee_id = connection.execute("SELECT id FROM person WHERE username = 'demo-trainee'").fetchone()[0]
+    accounts.reset_password(connection, admin, trainee_id, "reset-by-admin", now)
+    at = sign_in_form(new_app().run(), "demo-trainee", "reset-by-admin")
+    assert titles(at) == ["Choose a new password"]
+    # Every page is only registered hidden until the password is changed: the gate is drawn instead.
+    assert titles(at.switch_page(ACCOUNT).run()) == ["Choose a new password"]
+
+
+def test_change_own_password_from_my_account(app_as, app_env):
+    at = app_as("trainee").switch_page(ACCOUNT).run()
+    inputs = {t.label: t for t in at.text_input}
+    inputs["Current password"].input(demo.DEMO_PASSWORD)
+    inputs["New password (at least 10 characters)"].input("brand new password")
+    inputs["New password again"].input("brand new password")
+    next(b for b in at.button if b.label == "Change password").click()
+    at.run()
+    assert "Password changed" in page_text(at)
+    assert sign_in_form(new_app().run(), "demo-trainee", "brand new password").title[0].value == "Welcome, Sam Whitfield"
+
+
+def test_sign_out_returns_to_the_sign_in_form(app_as):
+    at = app_as("lead").run()
+    next(b for b in at.sidebar.button if b.label == "Sign out").click()
+    at.run()
+    assert titles(at) == ["Sign in to carecoord"]
+
+
+def test_disabled_person_is_signed_out_on_their_next_action(app_as, app_env, now):
+    at = app_as("trainee").run()
+    assert titles(at) == ["Welcome, Sam Whitfield"]
+    connection = database.connect(app_env)
+    admin = accounts.load_person(connection, connection.execute(
+        "SELECT id FROM person WHERE username = 'demo-admin'").fetchone()[0])
+    trainee_id = connection.execute("SELECT id FROM person WHERE username = 'demo-trainee'").fetchone()[0]
+    accounts.set_disabled(connection, admin, trainee_id, True, now)
+    at.run()
+    assert titles(at) == ["Sign in to carecoord"]
+
+
+AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+        "client_id": "carecoord", "client_secret": "secret",
+        "server_metadata_url": "https://idp.example.org/.well-known/openid-configuration"}
+
+
+def organisation_app(email, verified=True):
+    at = new_app()
+    at.secrets["auth"] = AUTH
+    at.user = {"is_logged_in": True, "email": email, "email_verified": verified}
+    return at
+
+
+def test_organisation_sign_in_is_offered_only_when_configured(app_env):
+    assert not any(b.label == "Sign in with your organisation" for b in new_app().run().button)
+    at = new_app()
+    at.secrets["auth"] = AUTH
+    at.user = {"is_logged_in": False}
+    assert any(b.label == "Sign in with your organisation" for b in at.run().button)
+
+
+def test_organisation_sign_in_matches_a_verified_email_case_insensitively(app_env, now):
+    connection = database.connect(app_env)
+    connection.execute("UPDATE person SET email = 'Priya.Raman@Example.org' WHERE username = 'demo-lead'")
+    at = organisation_app("priya.raman@example.ORG").run()
+    assert titles(at) == ["Welcome, Priya Raman"]
+
+
+def test_organisation_sign_in_refuses_an_unverified_email(app_env):
+    connection = database.connect(app_env)
+    connection.execute("UPDATE person SET email = 'priya@example.org' WHERE username = 'demo-lead'")
+    at = organisation_app("priya@example.org", verified=False).run()
+    assert titles(at) == ["Sign in to carecoord"]
+    assert "not verified" in page_text(at)
+
+
+def test_organisation_sign_in_tells_an_unknown_person_whom_to_ask(app_env):
+    at = organisation_app("stranger@example.org").run()
+    assert titles(at) == ["Sign in to carecoord"]
+    assert "Ask your practice lead or an administrator" in page_text(at)
+
+
+def test_organisation_sign_in_refuses_a_disabled_person(app_env):
+    connection = database.connect(app_env)
+    connection.execute("UPDATE person SET email = 'sam@example.org', disabled = 1 WHERE username = 'demo-trainee'")
+    at = organisation_app("sam@example.org").run()
+    assert titles(at) == ["Sign in to carecoord"]
+    assert "disabled" in page_text(at)

@@ -1,0 +1,136 @@
+"""Real Chromium (Debian's, through Playwright) against a real `streamlit run` on loopback."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.request import urlopen
+
+import pytest
+
+ROOT = Path(__file__).parents[2]
+CHROMIUM = "/usr/bin/chromium"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage",
+               "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/e2e/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.e2e)
+
+
+def _need_chromium() -> None:
+    if Path(CHROMIUM).exists():
+        return
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{CHROMIUM} is missing: CI must install Debian's chromium (see .ci/run)")
+    pytest.skip(f"browser tests need Debian's chromium at {CHROMIUM} (apt-get install chromium)")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, url: str, db_path: Path, process: subprocess.Popen, log_path: Path):
+        self.url, self.db_path, self.process, self.log_path = url, db_path, process, log_path
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+def start_server(tmp: Path, *, demo: bool = True, content_root: Path | None = None) -> Server:
+    db_path = tmp / "e2e.db"
+    env = {**os.environ, "CARECOORD_DB": str(db_path)}
+    if content_root is not None:
+        env["CARECOORD_CONTENT"] = str(content_root)
+    if demo:
+        subprocess.run([sys.executable, "-m", "carecoord.cli", "demo"], env=env, check=True, cwd=ROOT,
+                       capture_output=True)
+    port = _free_port()
+    log_path = tmp / "streamlit.log"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.headless=true",
+         "--server.address=127.0.0.1", f"--server.port={port}", "--browser.gatherUsageStats=false",
+         "--server.fileWatcherType=none"],
+        cwd=ROOT, env=env, stdout=log_path.open("w"), stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                return Server(url, db_path, process, log_path)
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError(f"streamlit did not start:\n{log_path.read_text()}")
+
+
+def stop_server(server: Server) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(10)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[Server]:
+    _need_chromium()
+    running = start_server(tmp_path_factory.mktemp("e2e"))
+    yield running
+    stop_server(running)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    _need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.set_default_timeout(20_000)
+    yield tab
+    context.close()
+
+
+def wait_for_app(page) -> None:
+    """Wait until the script run that the last action started has finished."""
+    page.wait_for_timeout(150)
+    page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(state="attached")
+
+
+def sign_in(page, url: str, username: str, password: str = "demo-password") -> None:
+    page.goto(url)
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    wait_for_app(page)
+
+
+def shoot(page, name: str) -> None:
+    """Save a screenshot under screenshots/ (git-ignored) when SCREENSHOTS=1, for a person to look at."""
+    if os.environ.get("SCREENSHOTS"):
+        out = ROOT / "screenshots"
+        out.mkdir(exist_ok=True)
+        wait_for_app(page)
+        page.wait_for_timeout(2000)  # widgets and tables draw after the run ends
+        page.screenshot(path=str(out / f"{name}.png"), full_page=True)
