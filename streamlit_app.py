@@ -6,7 +6,7 @@ import streamlit as st
 
 from carecoord.people import ROLE_LABELS
 from carecoord.store import accounts
-from carecoord.ui import gate, registry, session
+from carecoord.ui import content, gate, registry, session
 
 st.set_page_config(page_title="carecoord", page_icon=":material/diversity_1:", layout="wide")
 
@@ -28,6 +28,9 @@ def signed_in(run: session.Run) -> None:
     page = st.navigation(registry.navigation_for(person))
     if accounts.only_demo_accounts(run.db):
         st.warning("DEMO: everything here is made-up demo data.", icon=":material/science:")
+    if person.is_admin and (errors := content.library().errors):
+        st.error(f"{len(errors)} content file problem(s): some lessons are not being served. See Manage > Content.",
+                 icon=":material/warning:")
     with st.sidebar:
         st.markdown(f"**{person.display_name}**")
         st.caption(", ".join(sorted(ROLE_LABELS[r] for r in person.roles)) or "No role yet")

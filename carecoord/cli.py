@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import sys
 from pathlib import Path
 
@@ -48,6 +49,32 @@ def cmd_backup(args) -> int:
     return 0
 
 
+def cmd_validate(args) -> int:
+    """Check every content file (and, with --db, that stored records name known content)."""
+    from carecoord.content import load_library
+    from carecoord.store import learning
+
+    library = load_library(args.content)
+    problems = [str(error) for error in library.errors]
+    if args.check_db:
+        known = library.known_ids()
+        db = _open(args)
+        for item_id in sorted(learning.referenced_content_ids(db)):
+            if item_id not in known:
+                problems.append(f"{database.database_path() if args.db is None else args.db}: id {item_id!r} is used "
+                                "by stored records but is not in the content library and not listed as retired")
+    if args.json:
+        print(json.dumps({"counts": library.counts(), "errors": problems}, indent=2))
+    else:
+        for problem in problems:
+            print(problem)
+        counts = library.counts()
+        print(f"{counts['modules']} modules, {counts['lessons']} lessons, {counts['checks']} knowledge checks, "
+              f"{counts['domains']} domains, {counts['competencies']} competencies; {len(problems)} problem(s).",
+              file=sys.stderr)
+    return 1 if problems else 0
+
+
 def cmd_migrate(args) -> int:
     _open(args)
     print("The database schema is up to date.")
@@ -72,6 +99,14 @@ def build_parser() -> argparse.ArgumentParser:
     backup = commands.add_parser("backup", help="copy the live database consistently to PATH")
     backup.add_argument("path", type=Path)
     backup.set_defaults(handler=cmd_backup)
+
+    validate = commands.add_parser("validate", help="check the content files; exit 1 on any problem")
+    validate.add_argument("--json", action="store_true", help="print counts and problems as JSON")
+    validate.add_argument("--db", dest="check_db", action="store_true",
+                          help="also fail when the database names content ids the library lacks")
+    validate.add_argument("--content", type=Path, default=None,
+                          help="content root (default: $CARECOORD_CONTENT, else the project folder)")
+    validate.set_defaults(handler=cmd_validate)
 
     commands.add_parser("migrate", help="bring the database schema up to date").set_defaults(handler=cmd_migrate)
     return parser

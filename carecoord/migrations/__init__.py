@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from sqlite_utils import Database, Migrations
 
-from carecoord.migrations import accounts
+from carecoord.migrations import accounts, learning
 
-SETS: tuple[Migrations, ...] = (accounts.migrations,)
+SETS: tuple[Migrations, ...] = (accounts.migrations, learning.migrations)
 
 
 def apply_all(db: Database) -> None:

@@ -23,6 +23,7 @@ class PageSpec:
     section: str
     roles: frozenset[str]
     icon: str | None = None
+    hidden: bool = False  # reachable by link (with its query), not listed in the navigation
 
     def open_to(self, person: Person) -> bool:
         return "signed_in" in self.roles or bool(self.roles & person.roles)
@@ -32,23 +33,31 @@ def _pages(*roles: str) -> frozenset[str]:
     return frozenset(roles)
 
 
+LEARNERS = _pages(TRAINEE, LEAD, FAMILY_FACULTY)
+
+# The first page a person may use is where they land after signing in.
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("carecoord/ui/app_pages/home.py", "Home", "", EVERYONE, ":material/home:"),
+    PageSpec("carecoord/ui/app_pages/my_learning.py", "My learning", "Learn", LEARNERS, ":material/school:"),
+    PageSpec("carecoord/ui/app_pages/lesson.py", "Lesson", "Learn", LEARNERS, ":material/menu_book:", hidden=True),
+    PageSpec("carecoord/ui/app_pages/home.py", "Home", "Manage", _pages(ADMIN), ":material/home:"),
     PageSpec("carecoord/ui/app_pages/people.py", "People", "Manage", _pages(ADMIN, LEAD), ":material/group:"),
     PageSpec("carecoord/ui/app_pages/practices.py", "Practices", "Manage", _pages(ADMIN), ":material/domain:"),
+    PageSpec("carecoord/ui/app_pages/content_status.py", "Content", "Manage", _pages(ADMIN), ":material/library_books:"),
     PageSpec("carecoord/ui/app_pages/audit.py", "Audit log", "Manage", _pages(ADMIN), ":material/history:"),
     PageSpec("carecoord/ui/app_pages/account.py", "My account", "Account", EVERYONE, ":material/person:"),
 )
 
 
 def _st_page(spec: PageSpec, default: bool = False) -> st.Page:
-    return st.Page(spec.path, title=spec.title, icon=spec.icon, default=default)
+    return st.Page(spec.path, title=spec.title, icon=spec.icon, default=default,
+                   visibility="hidden" if spec.hidden else "visible")
 
 
 def navigation_for(person: Person | None, pages: Iterable[PageSpec] = PAGES) -> dict[str, list[st.Page]]:
     """The person's navigation, by section; signed out, every page (drawn hidden) so deep links survive."""
     specs = [p for p in pages if person is None or p.open_to(person)]
     sections: dict[str, list[st.Page]] = {}
-    for index, spec in enumerate(specs):
-        sections.setdefault(spec.section, []).append(_st_page(spec, default=index == 0))
+    landing = next((spec for spec in specs if not spec.hidden), None)
+    for spec in specs:
+        sections.setdefault(spec.section, []).append(_st_page(spec, default=spec is landing))
     return sections

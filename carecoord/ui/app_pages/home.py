@@ -1,16 +1,27 @@
 import streamlit as st
 
-from carecoord.people import ROLE_LABELS
-from carecoord.ui import session
+from carecoord.people import ADMIN, ROLE_LABELS
+from carecoord.store import accounts
+from carecoord.ui import content, session
 
-run = session.page()
+run = session.page(ADMIN)
 me = run.person
 
 st.title(f"Welcome, {me.display_name}")
-if not me.roles:
-    st.info("You have an account but no role in a practice yet. Ask your practice lead to add you.")
+st.write("You are an **administrator** of this installation.")
 for membership in me.memberships:
     if membership.active:
         st.write(f"{ROLE_LABELS[membership.role]} at **{membership.practice_name}**")
-if me.is_admin:
-    st.write("You are an **administrator** of this installation.")
+
+practices = accounts.practices_for(run.db, me)
+counts = content.library().counts()
+left, middle, right = st.columns(3)
+left.metric("Practices", len(practices))
+middle.metric("Accounts", accounts.person_count(run.db))
+right.metric("Lessons served", counts["lessons"])
+st.markdown(
+    "- **People**: add people to practices, set roles, reset passwords, disable accounts.\n"
+    "- **Practices**: add practices; remove the demo once you have set up your own.\n"
+    "- **Content**: what the curriculum folders hold and any file problems.\n"
+    "- **Audit log**: who changed what."
+)

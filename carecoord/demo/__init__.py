@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from sqlite_utils import Database
 
 from carecoord import auth
+from carecoord.content import Library, load_library
 from carecoord.db import write
 from carecoord.people import FAMILY_FACULTY, LEAD, TRAINEE
 from carecoord.store import accounts
@@ -50,20 +51,24 @@ PEOPLE = (
 class DemoContext:
     db: Database
     now: datetime
+    library: Library
     practice_id: int
     people: dict[str, int]  # username -> person id
 
+    def trainees(self) -> list[DemoPerson]:
+        return [p for p in PEOPLE if p.role == TRAINEE]
+
 
 Builder = Callable[[DemoContext], None]
-BUILDERS: list[Builder] = []
 
 
 def _months_before(day: date, months: int) -> date:
     return day - timedelta(days=round(months * 30.44))
 
 
-def load(db: Database, now: datetime) -> DemoContext:
+def load(db: Database, now: datetime, library: Library | None = None) -> DemoContext:
     """Create the demo practice and run every feature's demo builder, in one transaction."""
+    library = library if library is not None else load_library()
     password_hash = auth.hash_password(DEMO_PASSWORD)  # one hash: every demo account shares it
     with write(db):
         practice_id = accounts.create_practice(db, accounts.SYSTEM, PRACTICE_NAME, now,
@@ -78,11 +83,18 @@ def load(db: Database, now: datetime) -> DemoContext:
             if p.role is not None:
                 accounts.add_membership(db, accounts.SYSTEM, people[p.username], practice_id, p.role, now,
                                         discipline=p.discipline)
-        context = DemoContext(db=db, now=now, practice_id=practice_id, people=people)
-        for build in BUILDERS:
+        context = DemoContext(db=db, now=now, library=library, practice_id=practice_id, people=people)
+        for build in builders():
             build(context)
         accounts.record(db, accounts.SYSTEM, "demo.load", "demo", now, accounts=len(people))
     return context
+
+
+def builders() -> list[Builder]:
+    """Each feature's demo builder, in the order they run (later ones may use earlier data)."""
+    from carecoord.demo import learning
+
+    return [learning.build]
 
 
 def is_loaded(db: Database) -> bool:

@@ -1,0 +1,241 @@
+"""Read curriculum/, cases/ and competencies/ into one immutable Library.
+
+Front matter is split off as a string and parsed with PyYAML's C safe loader; `yaml.compose` runs
+only when something is wrong, to find the line. One bad file never stops the rest from loading:
+its errors are collected as `path:line: field: message`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from carecoord.content.models import (
+    ContentError,
+    Framework,
+    Lesson,
+    LessonMeta,
+    Library,
+    Module,
+    ModuleMeta,
+)
+
+MAX_FILE_BYTES = 200_000
+FRAMEWORK_FILE = Path("competencies") / "framework.yaml"
+CONTENT_DIRS = ("curriculum", "cases", "competencies")
+
+try:
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # PyYAML built without libyaml
+    _Loader = yaml.SafeLoader
+
+
+def content_root() -> Path:
+    """$CARECOORD_CONTENT, else the project folder that holds curriculum/."""
+    configured = os.environ.get("CARECOORD_CONTENT")
+    return Path(configured) if configured else Path(__file__).resolve().parents[2]
+
+
+def fingerprint(root: Path) -> str:
+    """Changes whenever a content file is added, removed or edited (names, sizes, times)."""
+    digest = hashlib.sha256()
+    for path in _content_files(root):
+        stat = path.stat()
+        digest.update(f"{path.relative_to(root)}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def _content_files(root: Path) -> Iterable[Path]:
+    for folder in CONTENT_DIRS:
+        base = root / folder
+        if base.is_dir():
+            yield from sorted(p for p in base.rglob("*") if p.is_file() and p.suffix in (".md", ".yaml", ".yml"))
+
+
+class _FileProblem(Exception):
+    def __init__(self, error: ContentError):
+        super().__init__(str(error))
+        self.error = error
+
+
+class _Source:
+    """One content file's text, split into front matter and body, with line bookkeeping."""
+
+    def __init__(self, root: Path, path: Path):
+        self.rel = path.relative_to(root).as_posix()
+        raw = path.read_bytes()
+        if len(raw) > MAX_FILE_BYTES:
+            raise _FileProblem(ContentError(path=self.rel, line=1, field="file",
+                                            message=f"is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,}"))
+        try:
+            self.text = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = raw[: error.start].count(b"\n") + 1
+            raise _FileProblem(ContentError(path=self.rel, line=line, field="file",
+                                            message=f"is not UTF-8 text (byte {error.start})")) from None
+        self.content_hash = hashlib.sha256(raw).hexdigest()[:16]
+        self.yaml_text, self.body, self.yaml_first_line = self._split(path.suffix)
+
+    def _split(self, suffix: str) -> tuple[str, str, int]:
+        if suffix != ".md":
+            return self.text, "", 1
+        lines = self.text.splitlines(keepends=True)
+        if not lines or lines[0].strip() != "---":
+            raise self.problem(1, "front matter", "a Markdown content file must start with a '---' line")
+        for index in range(1, len(lines)):
+            if lines[index].strip() == "---":
+                return "".join(lines[1:index]), "".join(lines[index + 1:]).strip("\n"), 2
+        raise self.problem(1, "front matter", "has no closing '---' line")
+
+    def problem(self, line: int, field: str, message: str) -> _FileProblem:
+        return _FileProblem(ContentError(path=self.rel, line=line, field=field, message=message))
+
+    def data(self) -> dict:
+        try:
+            data = yaml.load(self.yaml_text, Loader=_Loader)
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            line = self.yaml_first_line + (mark.line if mark else 0)
+            reason = getattr(error, "problem", None) or str(error)
+            raise self.problem(line, "yaml", f"not valid YAML: {reason}") from None
+        if not isinstance(data, dict):
+            raise self.problem(self.yaml_first_line, "yaml", "must be a mapping of keys to values")
+        return data
+
+    def line_of(self, loc: tuple) -> int:
+        """The line of the deepest YAML node that a validation error's location reaches."""
+        node = yaml.compose(self.yaml_text, Loader=yaml.SafeLoader)
+        line = node.start_mark.line if node else 0
+        for key in loc:
+            if isinstance(node, yaml.MappingNode):
+                match = next((v for k, v in node.value if k.value == str(key)), None)
+                if match is None:
+                    match_key = next((k for k, _ in node.value if k.value == str(key)), None)
+                    if match_key is not None:
+                        line = match_key.start_mark.line
+                    break
+                key_node = next(k for k, v in node.value if v is match)
+                line = key_node.start_mark.line
+                node = match
+            elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+                node = node.value[key]
+                line = node.start_mark.line
+            else:
+                break
+        return self.yaml_first_line + line
+
+    def validate(self, model: type[BaseModel], data: dict) -> BaseModel:
+        try:
+            return model.model_validate(data)
+        except ValidationError as error:
+            first = error.errors(include_url=False)[0]
+            loc = tuple(first["loc"])
+            field = ".".join(str(part) for part in loc) or "file"
+            message = first["msg"]
+            if first["type"] == "extra_forbidden":
+                message = "unknown key (check its spelling)"
+            elif first["type"] == "missing":
+                message = "is required but missing"
+                loc = loc[:-1]
+            problem = self.problem(self.line_of(loc), field, message)
+            problem.more = [self._describe(e) for e in error.errors(include_url=False)[1:]]
+            raise problem from None
+
+    def _describe(self, err: dict) -> ContentError:
+        loc = tuple(err["loc"])
+        message = "unknown key (check its spelling)" if err["type"] == "extra_forbidden" else err["msg"]
+        if err["type"] == "missing":
+            message, line_loc = "is required but missing", loc[:-1]
+        else:
+            line_loc = loc
+        return ContentError(path=self.rel, line=self.line_of(line_loc),
+                            field=".".join(str(p) for p in loc) or "file", message=message)
+
+
+def load_library(root: Path | None = None) -> Library:
+    root = Path(root) if root is not None else content_root()
+    errors: list[ContentError] = []
+
+    def collect(problem: _FileProblem) -> None:
+        errors.append(problem.error)
+        errors.extend(getattr(problem, "more", []))
+
+    framework = _load_framework(root, collect)
+    codes = {c.code for c in framework.competencies} if framework else set()
+    retired_codes = set(framework.retired) if framework else set()
+    modules = _load_curriculum(root, codes, retired_codes, collect)
+    return Library(root=str(root), fingerprint=fingerprint(root), framework=framework,
+                   modules=tuple(modules), errors=tuple(errors))
+
+
+def _load_framework(root: Path, collect) -> Framework | None:
+    path = root / FRAMEWORK_FILE
+    if not path.exists():
+        collect(_FileProblem(ContentError(path=FRAMEWORK_FILE.as_posix(), line=1, field="file",
+                                          message="is missing: modules cannot name competencies")))
+        return None
+    try:
+        source = _Source(root, path)
+        return source.validate(Framework, source.data())
+    except _FileProblem as problem:
+        collect(problem)
+        return None
+
+
+def _load_curriculum(root: Path, codes: set[str], retired_codes: set[str], collect) -> list[Module]:
+    modules: list[Module] = []
+    seen_ids: dict[str, str] = {}  # id -> file that first used it
+
+    def claim(source: _Source, item_id: str, line_loc: tuple, field: str) -> None:
+        if item_id in seen_ids:
+            raise source.problem(source.line_of(line_loc), field,
+                                 f"id {item_id!r} is already used in {seen_ids[item_id]}")
+        seen_ids[item_id] = source.rel
+
+    def check_codes(source: _Source, competencies: tuple[str, ...]) -> None:
+        for index, code in enumerate(competencies):
+            if code in retired_codes:
+                raise source.problem(source.line_of(("competencies", index)), f"competencies.{index}",
+                                     f"competency {code} is retired")
+            if codes and code not in codes:
+                raise source.problem(source.line_of(("competencies", index)), f"competencies.{index}",
+                                     f"unknown competency code {code!r}")
+
+    curriculum = root / "curriculum"
+    folders = sorted(p for p in curriculum.iterdir() if p.is_dir()) if curriculum.is_dir() else []
+    for folder in folders:
+        module_file = folder / "module.md"
+        if not module_file.exists():
+            collect(_FileProblem(ContentError(path=(folder.relative_to(root) / "module.md").as_posix(), line=1,
+                                              field="file", message="is missing: the folder's lessons are not served")))
+            continue
+        try:
+            source = _Source(root, module_file)
+            meta: ModuleMeta = source.validate(ModuleMeta, source.data())
+            claim(source, meta.id, ("id",), "id")
+            check_codes(source, meta.competencies)
+        except _FileProblem as problem:
+            collect(problem)
+            continue
+        lessons: list[Lesson] = []
+        for lesson_file in sorted(p for p in folder.glob("*.md") if p.name != "module.md"):
+            try:
+                lesson_source = _Source(root, lesson_file)
+                lesson_meta: LessonMeta = lesson_source.validate(LessonMeta, lesson_source.data())
+                claim(lesson_source, lesson_meta.id, ("id",), "id")
+                for index, check in enumerate(lesson_meta.checks):
+                    claim(lesson_source, check.id, ("checks", index, "id"), f"checks.{index}.id")
+                lessons.append(Lesson(**lesson_meta.model_dump(), module_id=meta.id, body=lesson_source.body,
+                                      path=lesson_source.rel, content_hash=lesson_source.content_hash))
+            except _FileProblem as problem:
+                collect(problem)
+        lessons.sort(key=lambda lesson: (lesson.order, lesson.path))
+        modules.append(Module(**meta.model_dump(), intro=source.body, path=source.rel,
+                              content_hash=source.content_hash, lessons=tuple(lessons)))
+    modules.sort(key=lambda m: (m.order, m.path))
+    return modules

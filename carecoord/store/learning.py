@@ -1,0 +1,77 @@
+"""Lesson progress and knowledge-check answers."""
+
+from __future__ import annotations
+
+import json
+
+from sqlite_utils import Database
+
+from carecoord import learning, permissions
+from carecoord.clock import iso, parse
+from carecoord.content.models import Check, Lesson
+from carecoord.db import write
+from carecoord.people import Person
+from carecoord.permissions import require
+
+
+def progress(db: Database, actor: Person, subject: Person) -> learning.Progress:
+    require(permissions.may_view_person(actor, subject), "You may not see that person's learning.")
+    completed = {
+        row["lesson_id"]: parse(row["completed_at"])
+        for row in db.query("SELECT lesson_id, completed_at FROM lesson_progress WHERE person_id = ?", [subject.id])
+    }
+    first = {
+        row["check_id"]: bool(row["correct"])
+        for row in db.query("SELECT check_id, correct FROM check_answer WHERE person_id = ? AND attempt = 1",
+                            [subject.id])
+    }
+    return learning.Progress(completed=completed, first_attempts=first)
+
+
+def answer_check(db: Database, person: Person, lesson: Lesson, check: Check, chosen: frozenset[int],
+                 now) -> learning.CheckResult:
+    """Mark an answer and keep it; every attempt is stored, the first is the one that counts."""
+    result = learning.mark(check, chosen)
+    with write(db):
+        attempt = db.execute(
+            "SELECT coalesce(max(attempt), 0) + 1 FROM check_answer WHERE person_id = ? AND check_id = ?",
+            [person.id, check.id],
+        ).fetchone()[0]
+        db.execute(
+            """INSERT INTO check_answer (person_id, lesson_id, check_id, content_hash, choices, correct, attempt,
+                   answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+            [person.id, lesson.id, check.id, lesson.content_hash, json.dumps(sorted(chosen)), int(result.correct),
+             attempt, iso(now)],
+        )
+    return result
+
+
+def last_answers(db: Database, person: Person, lesson: Lesson) -> dict[str, frozenset[int]]:
+    """The person's latest choices for each check of a lesson, to show them again on return."""
+    rows = db.query(
+        """SELECT check_id, choices FROM check_answer a
+           WHERE person_id = ? AND lesson_id = ?
+             AND attempt = (SELECT max(attempt) FROM check_answer b
+                            WHERE b.person_id = a.person_id AND b.check_id = a.check_id)""",
+        [person.id, lesson.id],
+    )
+    return {row["check_id"]: frozenset(json.loads(row["choices"])) for row in rows}
+
+
+def mark_complete(db: Database, person: Person, lesson: Lesson, now) -> None:
+    """Completing twice keeps the first completion."""
+    with write(db):
+        db.execute(
+            """INSERT INTO lesson_progress (person_id, lesson_id, content_hash, completed_at) VALUES (?, ?, ?, ?)
+               ON CONFLICT (person_id, lesson_id) DO NOTHING""",
+            [person.id, lesson.id, lesson.content_hash, iso(now)],
+        )
+
+
+def referenced_content_ids(db: Database) -> set[str]:
+    """Every content id that stored records name (for `carecoord validate --db`)."""
+    rows = db.execute(
+        """SELECT lesson_id FROM lesson_progress UNION SELECT lesson_id FROM check_answer
+           UNION SELECT check_id FROM check_answer"""
+    ).fetchall()
+    return {r[0] for r in rows}

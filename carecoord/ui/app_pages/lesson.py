@@ -1,0 +1,78 @@
+import streamlit as st
+
+from carecoord import learning as rules
+from carecoord.people import FAMILY_FACULTY, LEAD, TRAINEE
+from carecoord.store import learning
+from carecoord.ui import content, session
+
+LESSON_PAGE = "carecoord/ui/app_pages/lesson.py"
+MY_LEARNING = "carecoord/ui/app_pages/my_learning.py"
+
+run = session.page(TRAINEE, LEAD, FAMILY_FACULTY)
+library = content.library()
+lesson = library.lesson(st.query_params.get("lesson", ""))
+if lesson is None:
+    st.title("Lesson not found")
+    st.write("That lesson does not exist (it may have been renamed). Pick one from your learning path.")
+    st.page_link(MY_LEARNING, label="Back to My learning", icon=":material/arrow_back:")
+    st.stop()
+
+module = library.module_of(lesson)
+progress = learning.progress(run.db, run.person, run.person)
+position = module.lessons.index(lesson) + 1
+
+content.styles()
+st.page_link(MY_LEARNING, label="My learning", icon=":material/arrow_back:")
+st.caption(f"{module.title} · lesson {position} of {len(module.lessons)} · about {lesson.minutes} minutes")
+st.title(lesson.title)
+with st.expander("What this module helps you do", expanded=position == 1):
+    for objective in module.objectives:
+        st.markdown(f"- {objective}")
+
+content.markdown(lesson.id, lesson.content_hash, lesson.body)
+
+if lesson.checks:
+    st.header("Check your understanding")
+    st.caption("Your first answer to each question is the one that counts; try again as often as you like.")
+    latest = learning.last_answers(run.db, run.person, lesson)
+    for number, check in enumerate(lesson.checks, start=1):
+        with st.form(f"check-{check.id}"):
+            st.markdown(f"**{number}. {check.prompt}**")
+            if check.multiple:
+                st.caption("Choose every answer that applies.")
+                ticked = [st.checkbox(choice.text, key=f"{check.id}-{i}") for i, choice in enumerate(check.choices)]
+                chosen = frozenset(i for i, on in enumerate(ticked) if on)
+            else:
+                picked = st.radio("Your answer", range(len(check.choices)), index=None, key=f"{check.id}-radio",
+                                  format_func=lambda i, c=check: c.choices[i].text, label_visibility="collapsed")
+                chosen = frozenset() if picked is None else frozenset({picked})
+            if st.form_submit_button("Check answer"):
+                try:
+                    learning.answer_check(run.db, run.person, lesson, check, chosen, run.now)
+                    latest[check.id] = chosen
+                except ValueError as error:
+                    st.error(str(error))
+            if check.id in latest:
+                result = rules.mark(check, latest[check.id])
+                if result.correct:
+                    st.success("Right.", icon=":material/check_circle:")
+                else:
+                    st.warning("Not quite: read the feedback and try again.", icon=":material/info:")
+                for text, correct, feedback in result.feedback:
+                    st.markdown(f"{'✓' if correct else '✗'} *{text}*: {feedback}")
+
+st.divider()
+if progress.is_complete(lesson):
+    st.success(f"Completed on {progress.completed[lesson.id]:%d %B %Y}.", icon=":material/check_circle:")
+elif st.button("Mark complete", type="primary", icon=":material/done:"):
+    learning.mark_complete(run.db, run.person, lesson, run.now)
+    st.rerun()
+
+previous, following = library.neighbours(lesson)
+back, forward = st.columns(2)
+if previous is not None:
+    back.page_link(LESSON_PAGE, label=f"Previous: {previous.title}", icon=":material/chevron_left:",
+                   query_params={"lesson": previous.id})
+if following is not None:
+    forward.page_link(LESSON_PAGE, label=f"Next: {following.title}", icon=":material/chevron_right:",
+                      query_params={"lesson": following.id})

@@ -1,0 +1,39 @@
+import streamlit as st
+
+from carecoord import learning as rules
+from carecoord.people import FAMILY_FACULTY, LEAD, TRAINEE
+from carecoord.store import learning
+from carecoord.ui import content, session
+
+LESSON_PAGE = "carecoord/ui/app_pages/lesson.py"
+
+run = session.page(TRAINEE, LEAD, FAMILY_FACULTY)
+library = content.library()
+progress = learning.progress(run.db, run.person, run.person)
+
+st.title("My learning")
+done, total = progress.overall(library)
+st.progress(rules.fraction(done, total), text=f"Overall: {done} of {total} lessons complete")
+right, answered = progress.check_score(library.lessons)
+if answered:
+    st.caption(f"Knowledge checks: {right} of {answered} right at the first attempt.")
+
+if (upcoming := progress.next_lesson(library)) is not None:
+    module = library.module_of(upcoming)
+    st.page_link(LESSON_PAGE, label=f"Continue: {upcoming.title} ({module.title})", icon=":material/play_arrow:",
+                 query_params={"lesson": upcoming.id})
+elif total:
+    st.success("You have completed every lesson. Well done.")
+
+for module in library.modules:
+    module_done, module_total = progress.counts(module)
+    with st.container(border=True):
+        st.subheader(f"{module.order}. {module.title}")
+        st.progress(rules.fraction(module_done, module_total),
+                    text=f"{module_done} of {module_total} lessons · about {module.minutes} minutes")
+        st.write(module.summary)
+        with st.expander("Lessons"):
+            for lesson in module.lessons:
+                mark = ":material/check_circle:" if progress.is_complete(lesson) else ":material/radio_button_unchecked:"
+                st.page_link(LESSON_PAGE, label=f"{lesson.title} ({lesson.minutes} min)", icon=mark,
+                             query_params={"lesson": lesson.id})

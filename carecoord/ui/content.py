@@ -1,0 +1,55 @@
+"""The content library for pages: loaded once per change of the files, and safe Markdown display."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from carecoord.content import Library, content_root, fingerprint, load_library
+from carecoord.content.render import render, render_cached
+
+# Styles for rendered Markdown (callouts, tables) and for printing a page without navigation.
+_STYLE = """<style>
+.cc-md .markdown-alert { border-left: 4px solid #0B6E69; background: #F1F5F4; padding: .4rem 1rem;
+  margin: 1rem 0; border-radius: 4px; }
+.cc-md .markdown-alert-title { font-weight: 600; margin-bottom: .2rem; }
+.cc-md .markdown-alert-warning, .cc-md .markdown-alert-caution { border-left-color: #B35900; background: #FFF6EC; }
+.cc-md .markdown-alert-tip { border-left-color: #2A6FB0; background: #EEF4FA; }
+.cc-md table { border-collapse: collapse; margin: .6rem 0; display: block; overflow-x: auto; }
+.cc-md th, .cc-md td { border: 1px solid #C9D6D4; padding: .3rem .6rem; vertical-align: top; text-align: left; }
+.cc-md { line-height: 1.6; max-width: 46rem; overflow-wrap: anywhere; }
+@media print {
+  [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"], .stButton { display: none !important; }
+}
+</style>"""
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _load(root: str, files_fingerprint: str) -> Library:
+    return load_library(Path(root))
+
+
+def library() -> Library:
+    """The library for the current content files (reloaded only when a file changes)."""
+    root = content_root()
+    return _load(str(root), fingerprint(root))
+
+
+def styles() -> None:
+    st.html(_STYLE)
+
+
+def markdown(item_id: str, content_hash: str, text: str) -> None:
+    """Show content Markdown (cached by id and hash)."""
+    st.html(f'<div class="cc-md">{render_cached(item_id, content_hash, text)}</div>')
+
+
+def user_markdown(text: str) -> None:
+    """Show Markdown a person wrote: raw HTML escaped, unsafe links refused, size bounded."""
+    try:
+        html = render(text)
+    except ValueError as error:
+        st.error(str(error))
+        return
+    st.html(f'<div class="cc-md">{html}</div>')
