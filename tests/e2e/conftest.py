@@ -133,4 +133,11 @@ def shoot(page, name: str) -> None:
         out.mkdir(exist_ok=True)
         wait_for_app(page)
         page.wait_for_timeout(2000)  # widgets and tables draw after the run ends
-        page.screenshot(path=str(out / f"{name}.png"), full_page=True)
+        # Streamlit scrolls an inner container, so grow the window to the content's height instead.
+        size = page.viewport_size
+        height = page.evaluate("Math.max(...[...document.querySelectorAll('[data-testid=stMain], "
+                               "[data-testid=stAppViewContainer] section')].map(e => e.scrollHeight), 0)")
+        page.set_viewport_size({"width": size["width"], "height": min(max(height, size["height"]), 8000)})
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(out / f"{name}.png"))
+        page.set_viewport_size(size)

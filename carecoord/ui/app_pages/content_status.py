@@ -16,8 +16,7 @@ for column, key in zip(columns, ("modules", "lessons", "checks", "domains", "com
 if library.errors:
     st.error(f"{len(library.errors)} problem(s) in the content files. Everything else is being served; "
              "the files below are skipped until they are fixed.")
-    st.dataframe([{"File": e.path, "Line": e.line, "Field": e.field, "Problem": e.message} for e in library.errors],
-                 hide_index=True)
-    st.caption("`uv run carecoord validate` prints the same list on the server.")
+    st.code("\n".join(str(error) for error in library.errors), language=None, wrap_lines=True)
+    st.caption("Each line reads file:line: field: problem. `uv run carecoord validate` prints the same list on the server.")
 else:
     st.success("Every content file is valid.")

@@ -1,0 +1,54 @@
+import json
+import shutil
+
+from carecoord import cli, clock, db as database
+from carecoord.store import accounts
+from tests.content_fixtures import make_content_root
+
+
+def test_validate_passes_on_the_real_content(capsys):
+    assert cli.main(["validate"]) == 0
+    assert "0 problem(s)" in capsys.readouterr().err
+
+
+def test_validate_json_reports_counts(capsys):
+    assert cli.main(["validate", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["errors"] == []
+    assert report["counts"]["modules"] >= 14 and report["counts"]["lessons"] >= 50
+
+
+def test_validate_prints_errors_and_fails(tmp_path, capsys):
+    root = make_content_root(tmp_path)
+    lesson = root / "curriculum" / "01-test-module" / "01-first.md"
+    lesson.write_text(lesson.read_text().replace("minutes: 10", "minutes: 10\nlevel: 2"))
+    assert cli.main(["validate", "--content", str(root)]) == 1
+    assert "curriculum/01-test-module/01-first.md:6: level: unknown key" in capsys.readouterr().out
+
+
+def test_validate_db_fails_on_ids_the_library_lacks(tmp_path, capsys):
+    root = make_content_root(tmp_path)
+    path = tmp_path / "x.db"
+    db = database.open_database(path)
+    pid = accounts.create_person(db, accounts.SYSTEM, username="tia", display_name="Tia",
+                                 password="long enough pw", now=clock.utcnow())
+    for lesson_id in ("first-lesson", "old-lesson", "first-lesson-draft"):  # current, retired, renamed
+        db.execute("INSERT INTO lesson_progress (person_id, lesson_id, content_hash, completed_at) "
+                   "VALUES (?, ?, 'h', '2026-01-01')", [pid, lesson_id])
+    assert cli.main(["--db", str(path), "validate", "--db", "--content", str(root)]) == 0
+    db.execute("INSERT INTO lesson_progress (person_id, lesson_id, content_hash, completed_at) "
+               "VALUES (?, 'vanished-lesson', 'h', '2026-01-01')", [pid])
+    capsys.readouterr()
+    assert cli.main(["--db", str(path), "validate", "--db", "--content", str(root)]) == 1
+    assert "'vanished-lesson'" in capsys.readouterr().out
+
+
+def test_create_admin_demo_and_backup(tmp_path, capsys):
+    path = tmp_path / "x.db"
+    assert cli.main(["--db", str(path), "create-admin", "root", "--password", "a long password"]) == 0
+    assert cli.main(["--db", str(path), "create-admin", "root2", "--password", "short"]) == 1
+    assert cli.main(["--db", str(path), "demo"]) == 0
+    assert cli.main(["--db", str(path), "backup", str(tmp_path / "b" / "copy.db")]) == 0
+    copy = database.connect(tmp_path / "b" / "copy.db")
+    assert copy.execute("SELECT count(*) FROM person WHERE username = 'root'").fetchone()[0] == 1
+    shutil.rmtree(tmp_path / "b")

@@ -1,0 +1,171 @@
+"""Loading content: the happy path, every kind of error with its line, and ids that move."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from carecoord.content import load_library
+from carecoord.content.loader import MAX_FILE_BYTES
+from tests.content_fixtures import LESSON_ONE, MODULE, make_content_root
+
+
+@pytest.fixture
+def root(tmp_path) -> Path:
+    return make_content_root(tmp_path)
+
+
+def lesson_file(root: Path, name: str = "01-first.md") -> Path:
+    return root / "curriculum" / "01-test-module" / name
+
+
+def only_error(root: Path):
+    library = load_library(root)
+    assert len(library.errors) == 1, [str(e) for e in library.errors]
+    return library, library.errors[0]
+
+
+def test_a_good_tree_loads_in_order(root):
+    library = load_library(root)
+    assert library.errors == ()
+    assert [m.id for m in library.modules] == ["test-module"]
+    assert [lesson.id for lesson in library.lessons] == ["first-lesson", "second-lesson"]
+    assert library.counts()["checks"] == 2
+    assert library.lesson("second-lesson").checks[0].correct_indexes == frozenset({0, 1})
+    assert library.module("test-module").intro == "An introduction."
+    assert len(library.lesson("first-lesson").content_hash) == 16
+
+
+def test_library_is_immutable(root):
+    library = load_library(root)
+    with pytest.raises(Exception):
+        library.modules[0].title = "changed"  # type: ignore[misc]
+
+
+def test_content_hash_changes_with_the_text(root):
+    before = load_library(root).lesson("first-lesson").content_hash
+    lesson_file(root).write_text(LESSON_ONE.replace("Body of the first lesson.", "Edited body."))
+    assert load_library(root).lesson("first-lesson").content_hash != before
+
+
+def test_bad_yaml_names_file_and_line(root):
+    lesson_file(root).write_text(LESSON_ONE.replace("minutes: 10", "minutes: [10"))
+    library, error = only_error(root)
+    assert error.path == "curriculum/01-test-module/01-first.md"
+    assert error.field == "yaml" and "not valid YAML" in error.message
+    assert error.line >= 5
+    assert library.lesson("second-lesson") is not None  # the rest is still served
+
+
+def test_unknown_key_names_its_line(root):
+    lesson_file(root).write_text(LESSON_ONE.replace("minutes: 10", "minutes: 10\ndifficulty: hard"))
+    _, error = only_error(root)
+    assert str(error) == "curriculum/01-test-module/01-first.md:6: difficulty: unknown key (check its spelling)"
+
+
+def test_missing_required_field(root):
+    lesson_file(root).write_text(LESSON_ONE.replace("title: First lesson\n", ""))
+    _, error = only_error(root)
+    assert error.field == "title" and error.message == "is required but missing"
+
+
+def test_nested_error_points_at_the_choice(root):
+    lesson_file(root).write_text(LESSON_ONE.replace("        feedback: No.\n", ""))
+    error = load_library(root).errors[0]
+    assert error.field == "checks.0.choices.1.feedback"
+    assert error.line == 14  # the "- text: Wrong" line
+
+
+def test_single_answer_check_with_two_correct_is_refused(root):
+    lesson_file(root).write_text(LESSON_ONE.replace("      - text: Wrong\n", "      - text: Wrong\n        correct: true\n"))
+    _, error = only_error(root)
+    assert "exactly one correct choice" in error.message and error.field == "checks.0"
+
+
+def test_duplicate_ids_are_refused_with_where_first_used(root):
+    (root / "curriculum" / "01-test-module" / "03-copy.md").write_text(LESSON_ONE.replace("first-lesson-q1", "other-q1"))
+    library, error = only_error(root)
+    assert error.path.endswith("03-copy.md") and error.line == 2
+    assert "already used in curriculum/01-test-module/01-first.md" in error.message
+    assert [lesson.id for lesson in library.lessons].count("first-lesson") == 1
+
+
+def test_duplicate_check_id_across_lessons(root):
+    lesson_file(root, "02-second.md").write_text(lesson_file(root, "02-second.md").read_text()
+                                                 .replace("second-lesson-q1", "first-lesson-q1"))
+    _, error = only_error(root)
+    assert error.field == "checks.0.id" and "already used" in error.message
+
+
+def test_unknown_competency_code(root):
+    (root / "curriculum" / "01-test-module" / "module.md").write_text(MODULE.replace("[FP1, CM2]", "[FP1, ZZ9]"))
+    library, error = only_error(root)
+    assert error.field == "competencies.1" and "unknown competency code 'ZZ9'" in error.message
+    assert error.line == 8
+    assert library.modules == ()  # a module that failed is not served, nor its lessons
+
+
+def test_file_that_is_not_utf8(root):
+    lesson_file(root).write_bytes(LESSON_ONE.encode() + b"\nCaf\xe9 au lait\n")
+    _, error = only_error(root)
+    assert error.field == "file" and "not UTF-8" in error.message
+    assert error.line == LESSON_ONE.count("\n") + 2
+
+
+def test_oversized_file(root):
+    lesson_file(root).write_text(LESSON_ONE + "x" * MAX_FILE_BYTES)
+    _, error = only_error(root)
+    assert "the limit is" in error.message and error.line == 1
+
+
+def test_missing_front_matter(root):
+    lesson_file(root).write_text("Just a body, no front matter.\n")
+    _, error = only_error(root)
+    assert error.field == "front matter"
+
+
+def test_folder_without_module_file(root):
+    (root / "curriculum" / "02-orphan").mkdir()
+    (root / "curriculum" / "02-orphan" / "01-x.md").write_text(LESSON_ONE)
+    _, error = only_error(root)
+    assert error.path == "curriculum/02-orphan/module.md"
+
+
+def test_retired_and_renamed_ids_are_known(root):
+    known = load_library(root).known_ids()
+    assert known["old-lesson"] == "retired"
+    assert known["first-lesson-draft"] == "first-lesson"
+    assert known["older-module"] == "test-module"
+    assert known["first-lesson-q1"] == "first-lesson-q1"
+    assert "never-existed" not in known
+
+
+def test_neighbours_follow_the_path(root):
+    library = load_library(root)
+    first, second = library.lessons
+    assert library.neighbours(first) == (None, second)
+    assert library.neighbours(second) == (first, None)
+
+
+FRAMEWORK = Path(__file__).parents[2] / "competencies" / "framework.yaml"
+
+
+def test_framework_rejects_a_missing_anchor(root):
+    text = FRAMEWORK.read_text()
+    start = text.index("anchors:", text.index("code: FP1"))
+    line_5 = text.index("          5:", start)
+    end = text.index("\n", line_5)
+    (root / "competencies" / "framework.yaml").write_text(text[:line_5] + text[end + 1:])
+    library = load_library(root)
+    assert library.framework is None
+    assert any(e.field.endswith("anchors") and "each level 1-5" in e.message for e in library.errors)
+
+
+def test_framework_rejects_a_level_outside_the_scale(root):
+    text = FRAMEWORK.read_text().replace("targets:\n  trainee: 3", "targets:\n  trainee: 6", 1)
+    assert "trainee: 6" in text
+    (root / "competencies" / "framework.yaml").write_text(text)
+    library = load_library(root)
+    assert library.framework is None
+    assert any(e.field == "targets" and "1-5" in e.message for e in library.errors)
