@@ -67,11 +67,17 @@ def execute_script(db: Database, script: str) -> None:
     """Run several statements inside the current transaction.
 
     sqlite3's executescript() commits first, which would split a migration from its record.
-    Statements are split on ';', so scripts must not put one inside a string literal.
+    Statements end at a ';' that completes them (so triggers with inner ';' stay whole).
     """
-    for statement in script.split(";"):
-        if statement.strip():
-            db.execute(statement)
+    pending = ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n;"):
+                db.execute(pending)
+            pending = ""
+    if pending.strip(" \n;"):
+        db.execute(pending)
 
 
 def migrate(db: Database) -> None:

@@ -6,7 +6,7 @@ before they touch the database, so a hidden page is never the only guard.
 
 from __future__ import annotations
 
-from carecoord.people import LEAD, ROLES, ROLES_A_LEAD_MAY_ADD, Person
+from carecoord.people import LEAD, ROLES, ROLES_A_LEAD_MAY_ADD, TRAINEE, Person
 
 
 class PermissionDenied(Exception):
@@ -42,6 +42,18 @@ def may_view_person(actor: Person, subject: Person) -> bool:
     if actor.id == subject.id or actor.is_admin:
         return True
     return bool(actor.practice_ids(LEAD) & subject.practice_ids())
+
+
+def may_self_assess(actor: Person) -> bool:
+    """Trainees and leads rate themselves against the framework."""
+    return not actor.disabled and bool({TRAINEE, LEAD} & actor.roles)
+
+
+def may_observe(actor: Person, subject: Person) -> bool:
+    """A lead rates trainees of a practice they lead; nobody rates themselves as an observer."""
+    if actor.disabled or actor.id == subject.id:
+        return False
+    return bool(actor.practice_ids(LEAD) & subject.practice_ids(TRAINEE))
 
 
 def may_administer_accounts(actor: Person) -> bool:

@@ -35,14 +35,14 @@ PEOPLE = (
     DemoPerson("demo-admin", "Dana Okafor", None, "administrator", 24),
     DemoPerson("demo-lead", "Priya Raman", LEAD, "nurse", 60),
     DemoPerson("demo-faculty", "Marisol Vega", FAMILY_FACULTY, "family partner", 18),
-    DemoPerson("demo-trainee", "Sam Whitfield", TRAINEE, "care coordinator", 12),
-    DemoPerson("demo-amara", "Amara Nwosu", TRAINEE, "care coordinator", 12),
-    DemoPerson("demo-ben", "Ben Castillo", TRAINEE, "care coordinator", 12),
-    DemoPerson("demo-chloe", "Chloe Lindqvist", TRAINEE, "nurse", 12),
-    DemoPerson("demo-dev", "Dev Patel", TRAINEE, "social worker", 9),
-    DemoPerson("demo-elena", "Elena Moreau", TRAINEE, "care coordinator", 9),
-    DemoPerson("demo-farid", "Farid Haddad", TRAINEE, "care coordinator", 6),
-    DemoPerson("demo-grace", "Grace Kim", TRAINEE, "family partner", 3),
+    DemoPerson("demo-trainee", "Sam Whitfield", TRAINEE, "care coordinator", 13),
+    DemoPerson("demo-amara", "Amara Nwosu", TRAINEE, "care coordinator", 13),
+    DemoPerson("demo-ben", "Ben Castillo", TRAINEE, "care coordinator", 13),
+    DemoPerson("demo-chloe", "Chloe Lindqvist", TRAINEE, "nurse", 13),
+    DemoPerson("demo-dev", "Dev Patel", TRAINEE, "social worker", 13),
+    DemoPerson("demo-elena", "Elena Moreau", TRAINEE, "care coordinator", 10),
+    DemoPerson("demo-farid", "Farid Haddad", TRAINEE, "care coordinator", 7),
+    DemoPerson("demo-grace", "Grace Kim", TRAINEE, "family partner", 4),
     DemoPerson("demo-hugo", "Hugo Brennan", TRAINEE, "care coordinator", 0),
 )
 
@@ -92,9 +92,9 @@ def load(db: Database, now: datetime, library: Library | None = None) -> DemoCon
 
 def builders() -> list[Builder]:
     """Each feature's demo builder, in the order they run (later ones may use earlier data)."""
-    from carecoord.demo import learning
+    from carecoord.demo import assessments, learning
 
-    return [learning.build]
+    return [learning.build, assessments.build]
 
 
 def is_loaded(db: Database) -> bool:

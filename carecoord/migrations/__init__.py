@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from sqlite_utils import Database, Migrations
 
-from carecoord.migrations import accounts, learning
+from carecoord.migrations import accounts, assessments, learning
 
-SETS: tuple[Migrations, ...] = (accounts.migrations, learning.migrations)
+SETS: tuple[Migrations, ...] = (accounts.migrations, learning.migrations, assessments.migrations)
 
 
 def apply_all(db: Database) -> None:

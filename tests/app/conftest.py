@@ -64,7 +64,8 @@ def app_as(app_env, now):
     """`app_as("lead")` is an AppTest signed in as the demo lead (or any demo username)."""
 
     def make(who: str) -> AppTest:
-        return sign_in_as(new_app(), app_env, AS.get(who, who), now)
+        # Run once so the person's navigation exists: switch_page then refuses pages outside it.
+        return sign_in_as(new_app(), app_env, AS.get(who, who), now).run()
 
     return make
 

@@ -20,6 +20,12 @@ LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking
                "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"]
 
 
+def pytest_configure(config):
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=15_000)  # a 2-core CI machine running the suite can be slow to rerun
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/e2e/" in str(item.fspath).replace(os.sep, "/"):
@@ -124,6 +130,17 @@ def sign_in(page, url: str, username: str, password: str = "demo-password") -> N
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in", exact=True).click()
     wait_for_app(page)
+    wait_for_cookie(page)
+
+
+def wait_for_cookie(page, timeout_s: float = 15) -> None:
+    """The page writes the sign-in cookie just after the signed-in run; later navigation needs it."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if any(c["name"] == "carecoord_session" and c["value"] for c in page.context.cookies()):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError("the sign-in cookie was never written")
 
 
 def shoot(page, name: str) -> None:

@@ -2,7 +2,7 @@
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import shoot, sign_in, wait_for_app
+from tests.e2e.conftest import shoot, sign_in, wait_for_app, wait_for_cookie
 
 
 def test_sign_in_survives_a_reload_and_a_new_tab(server, page):
@@ -41,5 +41,6 @@ def test_deep_link_lands_on_the_page_after_signing_in(server, page):
     page.get_by_label("Password", exact=True).fill("demo-password")
     page.get_by_role("button", name="Sign in", exact=True).click()
     wait_for_app(page)
+    wait_for_cookie(page)
     expect(page.get_by_role("heading", name="My account")).to_be_visible()
     assert page.url.rstrip("/").endswith("/account")

@@ -1,0 +1,185 @@
+"""Where a person stands on each competency: rounds, the effective-level rule, gaps. Pure functions.
+
+The one rule for "where is this person now" is `effective_level`; every screen (a trainee's own
+pages and their lead's team views) uses it, so they cannot disagree. See docs/effective-level.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from statistics import mean
+from typing import Literal
+
+from carecoord.content.models import Framework, Library, Module
+
+SELF = "self"
+OBSERVER = "observer"
+RaterKind = Literal["self", "observer"]
+
+EVIDENCE_KINDS = {
+    "knows": "Knows (I have read or been taught about it)",
+    "knows_how": "Knows how (I can explain how I would do it)",
+    "shows_how": "Shows how (I have done it in practice or role-play)",
+    "does": "Does (I do it in my everyday work)",
+}
+MAX_NOTE_CHARS = 1000
+
+STALE_AFTER = timedelta(days=365)  # older ratings are not evidence of where someone is now
+OBSERVER_STANDS_FOR = timedelta(days=90)  # a later self-rating within this does not override an observer
+REASSESS_AFTER = timedelta(days=90)
+
+
+@dataclass(frozen=True)
+class Rating:
+    """One candidate rating of one competency, as the store returns it."""
+
+    code: str
+    level: int
+    rater_kind: RaterKind
+    assessed_at: datetime
+    assessment_id: int = 0
+    superseded: bool = False
+
+
+@dataclass(frozen=True)
+class Effective:
+    level: int
+    source: Literal["self", "observer", "self, capped by observer"]
+    as_of: datetime
+    self_level: int | None
+    observer_level: int | None
+
+    @property
+    def calibration(self) -> int | None:
+        """Self minus observer: positive when the person rates themselves higher."""
+        if self.self_level is None or self.observer_level is None:
+            return None
+        return self.self_level - self.observer_level
+
+
+def effective_level(ratings: Iterable[Rating], now: datetime) -> Effective | None:
+    """The level that counts now for ONE competency, or None when there is not enough evidence.
+
+    1. Superseded ratings and ratings older than a year are ignored.
+    2. The latest self-rating and the latest observer rating are found.
+    3. Only one kind: it counts.
+    4. Both: the observer rating counts unless the self-rating is more than 90 days newer; then the
+       self-rating counts, but at most one level above the observer's.
+    """
+    fresh = [r for r in ratings if not r.superseded and now - r.assessed_at < STALE_AFTER and r.assessed_at <= now]
+    latest_self = max((r for r in fresh if r.rater_kind == SELF), key=_order, default=None)
+    latest_observer = max((r for r in fresh if r.rater_kind == OBSERVER), key=_order, default=None)
+    self_level = latest_self.level if latest_self else None
+    observer_level = latest_observer.level if latest_observer else None
+    if latest_self is None and latest_observer is None:
+        return None
+    if latest_observer is None:
+        return Effective(latest_self.level, SELF, latest_self.assessed_at, self_level, None)
+    if latest_self is None or latest_self.assessed_at - latest_observer.assessed_at <= OBSERVER_STANDS_FOR:
+        return Effective(latest_observer.level, OBSERVER, latest_observer.assessed_at, self_level, observer_level)
+    if latest_self.level > latest_observer.level + 1:
+        return Effective(latest_observer.level + 1, "self, capped by observer", latest_self.assessed_at,
+                         self_level, observer_level)
+    return Effective(latest_self.level, SELF, latest_self.assessed_at, self_level, observer_level)
+
+
+def _order(rating: Rating) -> tuple[datetime, int]:
+    return rating.assessed_at, rating.assessment_id
+
+
+def effective_levels(ratings: Iterable[Rating], now: datetime) -> dict[str, Effective]:
+    """`effective_level` for every competency that has candidate ratings."""
+    by_code: dict[str, list[Rating]] = {}
+    for rating in ratings:
+        by_code.setdefault(rating.code, []).append(rating)
+    result = {code: effective_level(rows, now) for code, rows in by_code.items()}
+    return {code: value for code, value in result.items() if value is not None}
+
+
+# ---------------------------------------------------------------- rounds
+
+
+ROUND_MONTHS = (0, 3, 6, 9, 12)
+
+
+def months_between(start: date, end: date) -> int:
+    """Whole months from start to end (a month is reached on the same day of the month)."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if end.day < start.day:
+        months -= 1
+    return max(0, months)
+
+
+def round_for(started_on: date, submitted_on: date) -> int:
+    """The round an assessment belongs to, in months since starting: 0 (baseline), 3, 6, 9, 12, 24, 36, ..."""
+    months = months_between(started_on, submitted_on)
+    if months < 12:
+        return max(r for r in ROUND_MONTHS if r <= months)
+    return 12 * (months // 12)
+
+
+def round_label(round_months: int) -> str:
+    return "Baseline" if round_months == 0 else f"{round_months} months"
+
+
+def reassessment_due(last_submitted: datetime | None, now: datetime) -> bool:
+    """A self-assessment is suggested when there is none, or 90 days after the last."""
+    return last_submitted is None or now - last_submitted >= REASSESS_AFTER
+
+
+# ---------------------------------------------------------------- summaries and gaps
+
+
+def target_for(framework: Framework, roles: Iterable[str]) -> int:
+    """The highest target among the person's roles (a lead who is also a trainee aims at the lead's)."""
+    targets = [framework.targets[r] for r in roles if r in framework.targets]
+    return max(targets) if targets else framework.targets.get("trainee", 3)
+
+
+@dataclass(frozen=True)
+class DomainSummary:
+    code: str
+    name: str
+    mean_level: float | None  # over competencies with evidence
+    rated: int
+    total: int
+    at_target: int
+
+
+def domain_summaries(framework: Framework, levels: dict[str, Effective], target: int) -> list[DomainSummary]:
+    summaries = []
+    for domain in framework.domains:
+        found = [levels[c.code].level for c in domain.competencies if c.code in levels]
+        summaries.append(DomainSummary(
+            code=domain.code, name=domain.name, mean_level=round(mean(found), 2) if found else None,
+            rated=len(found), total=len(domain.competencies), at_target=sum(level >= target for level in found),
+        ))
+    return summaries
+
+
+@dataclass(frozen=True)
+class Gap:
+    code: str
+    name: str
+    level: int | None  # None: not enough evidence
+    target: int
+    modules: tuple[Module, ...]
+
+    @property
+    def size(self) -> int:
+        return self.target - (self.level or 0)
+
+
+def gaps(library: Library, levels: dict[str, Effective], target: int) -> list[Gap]:
+    """Competencies below target, biggest gap first (no evidence counts as the biggest)."""
+    framework = library.framework
+    found = []
+    for competency in framework.competencies if framework else ():
+        current = levels.get(competency.code)
+        if current is None or current.level < target:
+            found.append(Gap(code=competency.code, name=competency.name,
+                             level=current.level if current else None, target=target,
+                             modules=library.modules_building(competency.code)))
+    return sorted(found, key=lambda g: (-g.size, g.code))

@@ -1,0 +1,302 @@
+"""Self-assessments and observer ratings: drafts saved step by step, immutable submissions."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlite_utils import Database
+
+from carecoord import competency, permissions
+from carecoord.clock import iso, parse
+from carecoord.content.models import Domain, Framework
+from carecoord.db import write
+from carecoord.people import Person
+from carecoord.permissions import PermissionDenied, require
+
+
+class AssessmentError(ValueError):
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class Answer:
+    level: int
+    evidence_kind: str = "knows"
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Draft:
+    id: int
+    person_id: int
+    rater_kind: str
+    step: int
+    supersedes_id: int | None
+    answers: dict[str, Answer] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Submitted:
+    id: int
+    person_id: int
+    rater_kind: str
+    rater_name: str
+    round_months: int
+    submitted_at: datetime
+    supersedes_id: int | None
+    superseded: bool
+
+
+def _check_may_rate(actor: Person, subject: Person, rater_kind: str) -> None:
+    if rater_kind == competency.SELF:
+        require(actor.id == subject.id and permissions.may_self_assess(actor),
+                "Only trainees and leads rate themselves, and only themselves.")
+    elif rater_kind == competency.OBSERVER:
+        require(permissions.may_observe(actor, subject), "You can only rate trainees of a practice you lead.")
+    else:
+        raise AssessmentError(f"Unknown kind of rater {rater_kind!r}.")
+
+
+def open_draft(db: Database, actor: Person, subject: Person, rater_kind: str, framework: Framework,
+               now: datetime) -> Draft:
+    """The actor's unfinished assessment of this person, or a new one; it resumes where it stopped."""
+    _check_may_rate(actor, subject, rater_kind)
+    with write(db):
+        row = _draft_row(db, actor, subject, rater_kind)
+        if row is None:
+            db.execute(
+                """INSERT INTO assessment (person_id, rater_id, rater_kind, framework_id, framework_version,
+                       started_at) VALUES (?, ?, ?, ?, ?, ?)""",
+                [subject.id, actor.id, rater_kind, framework.id, framework.version, iso(now)],
+            )
+            row = _draft_row(db, actor, subject, rater_kind)
+    return _draft(db, row)
+
+
+def find_draft(db: Database, actor: Person, subject: Person, rater_kind: str) -> Draft | None:
+    """The actor's unfinished assessment of this person, if there is one (creates nothing)."""
+    _check_may_rate(actor, subject, rater_kind)
+    row = _draft_row(db, actor, subject, rater_kind)
+    return _draft(db, row) if row else None
+
+
+def _draft_row(db: Database, actor: Person, subject: Person, rater_kind: str) -> dict | None:
+    return next(db.query(
+        """SELECT id, person_id, rater_kind, step, supersedes_id FROM assessment
+           WHERE person_id = ? AND rater_id = ? AND rater_kind = ? AND status = 'draft'
+           ORDER BY id DESC LIMIT 1""",
+        [subject.id, actor.id, rater_kind]), None)
+
+
+def _draft(db: Database, row: dict) -> Draft:
+    answers = {
+        r["competency_code"]: Answer(r["level"], r["evidence_kind"], r["note"])
+        for r in db.query("SELECT competency_code, level, evidence_kind, note FROM rating WHERE assessment_id = ?",
+                          [row["id"]])
+    }
+    return Draft(id=row["id"], person_id=row["person_id"], rater_kind=row["rater_kind"], step=row["step"],
+                 supersedes_id=row["supersedes_id"], answers=answers)
+
+
+def _own_draft(db: Database, actor: Person, draft_id: int) -> dict:
+    row = next(db.query("SELECT * FROM assessment WHERE id = ? AND status = 'draft'", [draft_id]), None)
+    if row is None or row["rater_id"] != actor.id:
+        raise PermissionDenied("That draft is not yours, or it has already been submitted.")
+    return row
+
+
+def save_step(db: Database, actor: Person, draft_id: int, domain: Domain, answers: dict[str, Answer],
+              next_step: int) -> None:
+    """Save one domain's answers into the draft (replacing earlier ones) and remember the next step."""
+    _own_draft(db, actor, draft_id)
+    codes = {c.code for c in domain.competencies}
+    for code, answer in answers.items():
+        if code not in codes:
+            raise AssessmentError(f"{code} is not part of {domain.name}.", code)
+        if not isinstance(answer.level, int) or not 1 <= answer.level <= 5:
+            raise AssessmentError("Choose a level from 1 to 5.", code)
+        if answer.evidence_kind not in competency.EVIDENCE_KINDS:
+            raise AssessmentError("Choose the kind of evidence.", code)
+        if len(answer.note) > competency.MAX_NOTE_CHARS:
+            raise AssessmentError(f"Keep the note under {competency.MAX_NOTE_CHARS} characters.", code)
+    missing = codes - set(answers)
+    if missing:
+        raise AssessmentError(f"Choose a level for {', '.join(sorted(missing))}.", sorted(missing)[0])
+    with write(db):
+        db.execute(f"DELETE FROM rating WHERE assessment_id = ? AND competency_code IN ({','.join('?' * len(codes))})",
+                   [draft_id, *sorted(codes)])
+        for code, answer in sorted(answers.items()):
+            db.execute("INSERT INTO rating (assessment_id, competency_code, level, evidence_kind, note) "
+                       "VALUES (?, ?, ?, ?, ?)", [draft_id, code, answer.level, answer.evidence_kind, answer.note.strip()])
+        db.execute("UPDATE assessment SET step = ? WHERE id = ?", [next_step, draft_id])
+
+
+def go_to_step(db: Database, actor: Person, draft_id: int, step: int) -> None:
+    _own_draft(db, actor, draft_id)
+    with write(db):
+        db.execute("UPDATE assessment SET step = ? WHERE id = ?", [max(0, step), draft_id])
+
+
+def submit(db: Database, actor: Person, draft_id: int, framework: Framework, subject: Person,
+           now: datetime) -> int:
+    """Make the draft a dated, immutable assessment; a correction keeps the round it corrects."""
+    row = _own_draft(db, actor, draft_id)
+    answered = {r[0] for r in db.execute("SELECT competency_code FROM rating WHERE assessment_id = ?", [draft_id])}
+    missing = [c.code for c in framework.competencies if c.code not in answered]
+    if missing:
+        raise AssessmentError(f"Rate every competency before submitting; still to do: {', '.join(missing)}.")
+    if row["supersedes_id"]:
+        round_months = db.execute("SELECT round_months FROM assessment WHERE id = ?",
+                                  [row["supersedes_id"]]).fetchone()[0]
+    else:
+        started = subject.started_on or now.date()
+        round_months = competency.round_for(started, now.date())
+    with write(db):
+        db.execute("UPDATE assessment SET status = 'submitted', submitted_at = ?, round_months = ? WHERE id = ?",
+                   [iso(now), round_months, draft_id])
+    return draft_id
+
+
+def start_correction(db: Database, actor: Person, assessment_id: int, framework: Framework,
+                     now: datetime) -> Draft:
+    """A new draft that will supersede a submitted assessment, starting from its answers."""
+    row = next(db.query("SELECT * FROM assessment WHERE id = ? AND status = 'submitted'", [assessment_id]), None)
+    if row is None or row["rater_id"] != actor.id:
+        raise PermissionDenied("Only the person who submitted an assessment can correct it.")
+    if db.execute("SELECT 1 FROM assessment WHERE supersedes_id = ?", [assessment_id]).fetchone():
+        raise AssessmentError("That assessment has already been corrected; correct the newer one.")
+    with write(db):
+        try:
+            cursor = db.execute(
+                """INSERT INTO assessment (person_id, rater_id, rater_kind, framework_id, framework_version,
+                       supersedes_id, started_at) VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                [row["person_id"], actor.id, row["rater_kind"], framework.id, framework.version, assessment_id,
+                 iso(now)],
+            )
+        except sqlite3.IntegrityError:
+            raise AssessmentError("A correction of that assessment is already in progress.") from None
+        db.execute("""INSERT INTO rating (assessment_id, competency_code, level, evidence_kind, note)
+                      SELECT ?, competency_code, level, evidence_kind, note FROM rating WHERE assessment_id = ?""",
+                   [cursor.lastrowid, assessment_id])
+    return _draft(db, next(db.query("SELECT id, person_id, rater_kind, step, supersedes_id FROM assessment "
+                                    "WHERE id = ?", [cursor.lastrowid])))
+
+
+def discard_draft(db: Database, actor: Person, draft_id: int) -> None:
+    _own_draft(db, actor, draft_id)
+    with write(db):
+        db.execute("DELETE FROM rating WHERE assessment_id = ?", [draft_id])
+        db.execute("DELETE FROM assessment WHERE id = ?", [draft_id])
+
+
+# ---------------------------------------------------------------- reading
+
+
+# The latest non-superseded self and observer rating per competency from the last year: the only
+# rows `competency.effective_level` needs.
+CANDIDATES = """
+WITH live AS (
+    SELECT rating.competency_code AS code, rating.level, assessment.rater_kind, assessment.submitted_at,
+           assessment.id AS assessment_id,
+           row_number() OVER (PARTITION BY rating.competency_code, assessment.rater_kind
+                              ORDER BY assessment.submitted_at DESC, assessment.id DESC) AS recency
+    FROM assessment JOIN rating ON rating.assessment_id = assessment.id
+    WHERE assessment.person_id = :person_id AND assessment.status = 'submitted'
+      AND assessment.submitted_at > :since AND assessment.submitted_at <= :now
+      AND NOT EXISTS (SELECT 1 FROM assessment AS newer
+                      WHERE newer.supersedes_id = assessment.id AND newer.status = 'submitted')
+)
+SELECT code, level, rater_kind, submitted_at, assessment_id FROM live WHERE recency = 1
+"""
+
+
+def candidate_ratings(db: Database, actor: Person, subject: Person, now: datetime) -> list[competency.Rating]:
+    require(permissions.may_view_person(actor, subject), "You may not see that person's competencies.")
+    rows = db.query(CANDIDATES, {"person_id": subject.id, "since": iso(now - competency.STALE_AFTER),
+                                 "now": iso(now)})
+    return [competency.Rating(code=r["code"], level=r["level"], rater_kind=r["rater_kind"],
+                              assessed_at=parse(r["submitted_at"]), assessment_id=r["assessment_id"]) for r in rows]
+
+
+def effective_levels(db: Database, actor: Person, subject: Person, now: datetime) -> dict[str, competency.Effective]:
+    """Where the person stands now on each competency: the one rule, fed by the store."""
+    return competency.effective_levels(candidate_ratings(db, actor, subject, now), now)
+
+
+def submitted_assessments(db: Database, actor: Person, subject: Person) -> list[Submitted]:
+    require(permissions.may_view_person(actor, subject), "You may not see that person's assessments.")
+    rows = db.query(
+        """SELECT a.id, a.person_id, a.rater_kind, coalesce(p.display_name, 'a former colleague') AS rater_name,
+                  a.round_months, a.submitted_at, a.supersedes_id,
+                  EXISTS (SELECT 1 FROM assessment n WHERE n.supersedes_id = a.id AND n.status = 'submitted')
+                      AS superseded
+           FROM assessment a LEFT JOIN person p ON p.id = a.rater_id
+           WHERE a.person_id = ? AND a.status = 'submitted' ORDER BY a.submitted_at DESC, a.id DESC""",
+        [subject.id],
+    )
+    return [Submitted(**{**r, "submitted_at": parse(r["submitted_at"]), "superseded": bool(r["superseded"])})
+            for r in rows]
+
+
+def answers_of(db: Database, actor: Person, assessment_id: int) -> dict[str, Answer]:
+    row = next(db.query("SELECT person_id FROM assessment WHERE id = ?", [assessment_id]), None)
+    if row is None:
+        return {}
+    from carecoord.store.accounts import view_person
+
+    view_person(db, actor, row["person_id"])
+    return {r["competency_code"]: Answer(r["level"], r["evidence_kind"], r["note"])
+            for r in db.query("SELECT competency_code, level, evidence_kind, note FROM rating WHERE assessment_id = ?",
+                              [assessment_id])}
+
+
+@dataclass(frozen=True)
+class DomainPoint:
+    assessment_id: int
+    submitted_at: datetime
+    round_months: int
+    rater_kind: str
+    domain: str
+    mean_level: float
+
+
+def domain_history(db: Database, actor: Person, subject: Person) -> list[DomainPoint]:
+    """Mean level per domain for every assessment that has not been superseded (one row per pair)."""
+    require(permissions.may_view_person(actor, subject), "You may not see that person's growth.")
+    rows = db.query(
+        """SELECT a.id AS assessment_id, a.submitted_at, a.round_months, a.rater_kind,
+                  substr(r.competency_code, 1, 2) AS domain, round(avg(r.level), 2) AS mean_level
+           FROM assessment a JOIN rating r ON r.assessment_id = a.id
+           WHERE a.person_id = ? AND a.status = 'submitted'
+             AND NOT EXISTS (SELECT 1 FROM assessment n WHERE n.supersedes_id = a.id AND n.status = 'submitted')
+           GROUP BY a.id, domain ORDER BY a.submitted_at, domain""",
+        [subject.id],
+    )
+    return [DomainPoint(**{**r, "submitted_at": parse(r["submitted_at"])}) for r in rows]
+
+
+def last_self_assessment(db: Database, subject: Person) -> datetime | None:
+    row = db.execute("SELECT max(submitted_at) FROM assessment WHERE person_id = ? AND rater_kind = 'self' "
+                     "AND status = 'submitted'", [subject.id]).fetchone()
+    return parse(row[0]) if row and row[0] else None
+
+
+def trainees_to_observe(db: Database, actor: Person) -> list[Person]:
+    """The trainees of the practices the actor leads."""
+    from carecoord.store.accounts import load_person
+
+    practice_ids = sorted(actor.practice_ids("lead"))
+    if not practice_ids:
+        return []
+    rows = db.execute(
+        f"""SELECT DISTINCT person.id FROM membership JOIN person ON person.id = membership.person_id
+            WHERE membership.practice_id IN ({','.join('?' * len(practice_ids))}) AND membership.role = 'trainee'
+              AND membership.active AND NOT person.disabled AND person.id != ?
+            ORDER BY person.display_name""",
+        [*practice_ids, actor.id],
+    ).fetchall()
+    return [p for p in (load_person(db, r[0]) for r in rows) if p is not None and permissions.may_observe(actor, p)]

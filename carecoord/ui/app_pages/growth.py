@@ -1,0 +1,60 @@
+import streamlit as st
+
+from carecoord import charts, competency
+from carecoord.people import LEAD, TRAINEE
+from carecoord.permissions import PermissionDenied
+from carecoord.store import accounts, assessments
+from carecoord.ui import content, session
+
+run = session.page(TRAINEE, LEAD)
+me = run.person
+library = content.library()
+framework = library.framework
+
+st.title("Growth")
+subject = me
+asked = st.query_params.get("person")
+team = assessments.trainees_to_observe(run.db, me)
+if team:
+    choices = [me, *team]
+    default = next((i for i, p in enumerate(choices) if asked and str(p.id) == asked), 0)
+    subject = st.selectbox("Whose growth", choices, index=default,
+                           format_func=lambda p: "Me" if p.id == me.id else p.display_name)
+elif asked and asked != str(me.id):
+    try:
+        subject = accounts.view_person(run.db, me, int(asked) if asked.isdigit() else -1)
+    except PermissionDenied:
+        st.error("You can only see your own growth.")
+        st.stop()
+
+history = assessments.domain_history(run.db, me, subject)
+if not history or framework is None:
+    st.info("No submitted assessments yet. Growth appears here after the first self-assessment.")
+    st.stop()
+
+names = {d.code: d.name for d in framework.domains}
+rows = [{"domain": names.get(p.domain, p.domain), "date": p.submitted_at.date().isoformat(), "level": p.mean_level,
+         "rater": "Self" if p.rater_kind == competency.SELF else "Observer",
+         "round": competency.round_label(p.round_months)} for p in history]
+st.caption("Mean level per domain at each assessment (1 Novice to 5 Expert). Solid lines with circles are "
+           "self-assessments; dashed lines with squares are observer ratings.")
+st.altair_chart(charts.growth_chart(rows, title=f"{subject.display_name}: level by domain over time",
+                                    domain_order=[d.name for d in framework.domains]))
+
+self_points = [p for p in history if p.rater_kind == competency.SELF]
+if self_points:
+    first_id, last_id = self_points[0].assessment_id, self_points[-1].assessment_id
+    baseline = {p.domain: p.mean_level for p in self_points if p.assessment_id == first_id}
+    latest = {p.domain: p.mean_level for p in self_points if p.assessment_id == last_id}
+    observer = {}
+    for p in history:
+        if p.rater_kind == competency.OBSERVER:
+            observer[p.domain] = p.mean_level
+    st.subheader("First and latest self-assessment")
+    st.dataframe([{"Domain": names[d.code], "First": baseline.get(d.code), "Latest": latest.get(d.code),
+                   "Change": round(latest[d.code] - baseline[d.code], 2) if d.code in latest and d.code in baseline
+                   else None, "Latest observer": observer.get(d.code)} for d in framework.domains], hide_index=True)
+
+with st.expander("The chart as a table"):
+    st.dataframe([{"Date": r["date"], "Round": r["round"], "Rated by": r["rater"], "Domain": r["domain"],
+                   "Mean level": r["level"]} for r in rows], hide_index=True)

@@ -1,0 +1,76 @@
+import streamlit as st
+
+from carecoord import competency
+from carecoord.people import LEAD, TRAINEE
+from carecoord.store import assessments, learning
+from carecoord.ui import content, session
+
+LESSON_PAGE = "carecoord/ui/app_pages/lesson.py"
+
+run = session.page(TRAINEE, LEAD)
+me = run.person
+library = content.library()
+framework = library.framework
+
+st.title("My competencies")
+if framework is None:
+    st.error("The competency framework could not be loaded; ask an administrator to check Manage > Content.")
+    st.stop()
+
+levels = assessments.effective_levels(run.db, me, me, run.now)
+target = competency.target_for(framework, me.roles)
+progress = learning.progress(run.db, me, me)
+st.write(f"Your target is **{target} {framework.levels[target - 1].name}** on every competency. "
+         "A level counts from your self-assessments and your lead's observer ratings of the last year "
+         "(see *How levels are worked out* below).")
+if not levels:
+    st.info("No self-assessment yet: start one on the Self-assessment page.")
+    st.page_link("carecoord/ui/app_pages/self_assessment.py", label="Start a self-assessment",
+                 icon=":material/edit_note:")
+
+st.subheader("By domain")
+st.dataframe([{"Domain": d.name, "Mean level": d.mean_level, "At or above target": f"{d.at_target} of {d.total}",
+               "Rated": f"{d.rated} of {d.total}"} for d in competency.domain_summaries(framework, levels, target)],
+             hide_index=True)
+
+gap_list = competency.gaps(library, levels, target)
+st.subheader(f"Gaps to work on ({len(gap_list)})")
+if not gap_list and levels:
+    st.success("You are at or above target on every competency.")
+for gap in gap_list:
+    now_text = "not enough evidence yet" if gap.level is None else f"now {gap.level}"
+    with st.expander(f"{gap.code} {gap.name}: {now_text}, target {gap.target}"):
+        if not gap.modules:
+            st.write("No module builds this yet; talk with your lead.")
+        for module in gap.modules:
+            first = next((lesson for lesson in module.lessons if not progress.is_complete(lesson)), None)
+            done, total = progress.counts(module)
+            if first is None:
+                st.write(f"{module.title}: complete ({done}/{total})")
+            else:
+                st.page_link(LESSON_PAGE, label=f"{module.title} ({done}/{total} lessons done)",
+                             icon=":material/school:", query_params={"lesson": first.id})
+
+st.subheader("Every competency")
+rows = []
+for domain in framework.domains:
+    for item in domain.competencies:
+        current = levels.get(item.code)
+        evidence = [m.title for m in library.modules_building(item.code) if progress.module_complete(m)]
+        rows.append({
+            "Competency": f"{item.code} {item.name}",
+            "Level now": current.level if current else None,
+            "Target": target,
+            "From": current.source if current else "not enough evidence",
+            "Self": current.self_level if current else None,
+            "Observer": current.observer_level if current else None,
+            "Completed modules that build it": "; ".join(evidence),
+        })
+st.dataframe(rows, hide_index=True)
+with st.expander("How levels are worked out"):
+    st.markdown(
+        "- Only assessments from the last 12 months count; a corrected assessment is replaced by its correction.\n"
+        "- With only self-ratings, your latest self-rating counts; with only observer ratings, the latest of those.\n"
+        "- With both, your lead's observer rating counts unless your self-rating is more than 90 days newer; then "
+        "your self-rating counts, but at most one level above the observer's."
+    )

@@ -1,0 +1,39 @@
+"""A new coordinator with no history rates themselves in the browser and sees their growth chart."""
+
+from playwright.sync_api import expect
+
+from carecoord.content import load_library
+from tests.e2e.conftest import shoot, sign_in, wait_for_app
+
+FRAMEWORK = load_library().framework
+
+
+def test_growth_chart_renders_after_a_self_assessment(server, page):
+    sign_in(page, server.url, "demo-hugo")
+    page.goto(server.url + "/growth")
+    wait_for_app(page)
+    expect(page.get_by_text("No submitted assessments yet")).to_be_visible()
+
+    page.goto(server.url + "/self_assessment")
+    wait_for_app(page)
+    page.get_by_role("button", name="Start a self-assessment").click()
+    wait_for_app(page)
+    for number, domain in enumerate(FRAMEWORK.domains):
+        expect(page.get_by_role("heading", name=domain.name, exact=True)).to_be_visible()
+        groups = page.get_by_role("radiogroup")
+        for index in range(len(domain.competencies)):
+            groups.nth(index).get_by_text("3 Competent").click()
+            expect(groups.nth(index).get_by_role("radio", name="3 Competent")).to_be_checked()
+        if number == 0:
+            shoot(page, "self-assessment-step")
+        page.get_by_role("button", name="Save and next domain").click()
+        wait_for_app(page)
+    page.get_by_role("button", name="Submit assessment").click()
+    wait_for_app(page)
+    expect(page.get_by_text("Assessment submitted")).to_be_visible()
+
+    page.goto(server.url + "/growth")
+    wait_for_app(page)
+    expect(page.get_by_test_id("stVegaLiteChart")).to_be_visible()
+    expect(page.get_by_text("First and latest self-assessment")).to_be_visible()
+    shoot(page, "growth")
