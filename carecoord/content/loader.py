@@ -16,13 +16,18 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from carecoord.content.models import (
+    Case,
+    CaseMeta,
     ContentError,
     Framework,
+    InstrumentFile,
     Lesson,
     LessonMeta,
     Library,
     Module,
     ModuleMeta,
+    Phase,
+    PhaseMeta,
 )
 
 MAX_FILE_BYTES = 200_000
@@ -168,9 +173,36 @@ def load_library(root: Path | None = None) -> Library:
     framework = _load_framework(root, collect)
     codes = {c.code for c in framework.competencies} if framework else set()
     retired_codes = set(framework.retired) if framework else set()
-    modules = _load_curriculum(root, codes, retired_codes, collect)
+    ids = _Ids()
+    modules = _load_curriculum(root, codes, retired_codes, ids, collect)
+    cases = _load_cases(root, codes, retired_codes, ids, collect)
+    instruments = _load_instruments(root, collect)
     return Library(root=str(root), fingerprint=fingerprint(root), framework=framework,
-                   modules=tuple(modules), errors=tuple(errors))
+                   modules=tuple(modules), cases=tuple(cases), instruments=tuple(instruments),
+                   errors=tuple(errors))
+
+
+class _Ids:
+    """Ids are unique across the whole library; remembers which file used each first."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, str] = {}
+
+    def claim(self, source: _Source, item_id: str, line_loc: tuple, field: str) -> None:
+        if item_id in self.seen:
+            raise source.problem(source.line_of(line_loc), field,
+                                 f"id {item_id!r} is already used in {self.seen[item_id]}")
+        self.seen[item_id] = source.rel
+
+
+def _check_codes(source: _Source, competencies: tuple[str, ...], codes: set[str], retired: set[str],
+                 loc: tuple = ("competencies",)) -> None:
+    for index, code in enumerate(competencies):
+        field = ".".join(str(p) for p in (*loc, index))
+        if code in retired:
+            raise source.problem(source.line_of((*loc, index)), field, f"competency {code} is retired")
+        if codes and code not in codes:
+            raise source.problem(source.line_of((*loc, index)), field, f"unknown competency code {code!r}")
 
 
 def _load_framework(root: Path, collect) -> Framework | None:
@@ -187,25 +219,8 @@ def _load_framework(root: Path, collect) -> Framework | None:
         return None
 
 
-def _load_curriculum(root: Path, codes: set[str], retired_codes: set[str], collect) -> list[Module]:
+def _load_curriculum(root: Path, codes: set[str], retired_codes: set[str], ids: _Ids, collect) -> list[Module]:
     modules: list[Module] = []
-    seen_ids: dict[str, str] = {}  # id -> file that first used it
-
-    def claim(source: _Source, item_id: str, line_loc: tuple, field: str) -> None:
-        if item_id in seen_ids:
-            raise source.problem(source.line_of(line_loc), field,
-                                 f"id {item_id!r} is already used in {seen_ids[item_id]}")
-        seen_ids[item_id] = source.rel
-
-    def check_codes(source: _Source, competencies: tuple[str, ...]) -> None:
-        for index, code in enumerate(competencies):
-            if code in retired_codes:
-                raise source.problem(source.line_of(("competencies", index)), f"competencies.{index}",
-                                     f"competency {code} is retired")
-            if codes and code not in codes:
-                raise source.problem(source.line_of(("competencies", index)), f"competencies.{index}",
-                                     f"unknown competency code {code!r}")
-
     curriculum = root / "curriculum"
     folders = sorted(p for p in curriculum.iterdir() if p.is_dir()) if curriculum.is_dir() else []
     for folder in folders:
@@ -217,8 +232,8 @@ def _load_curriculum(root: Path, codes: set[str], retired_codes: set[str], colle
         try:
             source = _Source(root, module_file)
             meta: ModuleMeta = source.validate(ModuleMeta, source.data())
-            claim(source, meta.id, ("id",), "id")
-            check_codes(source, meta.competencies)
+            ids.claim(source, meta.id, ("id",), "id")
+            _check_codes(source, meta.competencies, codes, retired_codes)
         except _FileProblem as problem:
             collect(problem)
             continue
@@ -227,9 +242,9 @@ def _load_curriculum(root: Path, codes: set[str], retired_codes: set[str], colle
             try:
                 lesson_source = _Source(root, lesson_file)
                 lesson_meta: LessonMeta = lesson_source.validate(LessonMeta, lesson_source.data())
-                claim(lesson_source, lesson_meta.id, ("id",), "id")
+                ids.claim(lesson_source, lesson_meta.id, ("id",), "id")
                 for index, check in enumerate(lesson_meta.checks):
-                    claim(lesson_source, check.id, ("checks", index, "id"), f"checks.{index}.id")
+                    ids.claim(lesson_source, check.id, ("checks", index, "id"), f"checks.{index}.id")
                 lessons.append(Lesson(**lesson_meta.model_dump(), module_id=meta.id, body=lesson_source.body,
                                       path=lesson_source.rel, content_hash=lesson_source.content_hash))
             except _FileProblem as problem:
@@ -239,3 +254,86 @@ def _load_curriculum(root: Path, codes: set[str], retired_codes: set[str], colle
                               content_hash=source.content_hash, lessons=tuple(lessons)))
     modules.sort(key=lambda m: (m.order, m.path))
     return modules
+
+
+def _load_cases(root: Path, codes: set[str], retired_codes: set[str], ids: _Ids, collect) -> list[Case]:
+    cases: list[Case] = []
+    base = root / "cases"
+    for folder in sorted(p for p in base.iterdir() if p.is_dir()) if base.is_dir() else []:
+        case_file = folder / "case.md"
+        if not case_file.exists():
+            collect(_FileProblem(ContentError(path=(folder.relative_to(root) / "case.md").as_posix(), line=1,
+                                              field="file", message="is missing: the folder's phases are not served")))
+            continue
+        try:
+            source = _Source(root, case_file)
+            meta: CaseMeta = source.validate(CaseMeta, source.data())
+            ids.claim(source, meta.id, ("id",), "id")
+            _check_codes(source, meta.competencies, codes, retired_codes)
+        except _FileProblem as problem:
+            collect(problem)
+            continue
+        phases: list[tuple[Phase, _Source]] = []
+        for phase_file in sorted(p for p in folder.glob("*.md") if p.name != "case.md"):
+            try:
+                phase_source = _Source(root, phase_file)
+                phase_meta: PhaseMeta = phase_source.validate(PhaseMeta, phase_source.data())
+                ids.claim(phase_source, phase_meta.id, ("id",), "id")
+                for d_index, decision in enumerate(phase_meta.decisions):
+                    ids.claim(phase_source, decision.id, ("decisions", d_index, "id"), f"decisions.{d_index}.id")
+                    _check_codes(phase_source, decision.competencies, codes, retired_codes,
+                                 ("decisions", d_index, "competencies"))
+                    for o_index, option in enumerate(decision.options):
+                        ids.claim(phase_source, option.id, ("decisions", d_index, "options", o_index, "id"),
+                                  f"decisions.{d_index}.options.{o_index}.id")
+                phases.append((Phase(**phase_meta.model_dump(by_alias=True), case_id=meta.id, body=phase_source.body,
+                                     path=phase_source.rel, content_hash=phase_source.content_hash), phase_source))
+            except _FileProblem as problem:
+                collect(problem)
+        phases.sort(key=lambda pair: (pair[0].order, pair[0].path))
+        kept: list[Phase] = []
+        flags_so_far: set[str] = set()
+        for phase, phase_source in phases:
+            try:
+                for index, consequence in enumerate(phase.consequences):
+                    if consequence.when not in flags_so_far:
+                        raise phase_source.problem(
+                            phase_source.line_of(("consequences", index, "when")), f"consequences.{index}.when",
+                            f"flag {consequence.when!r} is not set by any option of an earlier phase")
+                kept.append(phase)
+            except _FileProblem as problem:
+                collect(problem)
+            flags_so_far |= {flag for d in phase.decisions for o in d.options for flag in o.sets}
+        cases.append(Case(**meta.model_dump(), intro=source.body, path=source.rel, content_hash=source.content_hash,
+                          phases=tuple(kept)))
+    return cases
+
+
+def _load_instruments(root: Path, collect) -> list:
+    instruments = []
+    base = root / "competencies" / "instruments"
+    seen: dict[str, str] = {}
+    for path in sorted(base.glob("*.y*ml")) if base.is_dir() else []:
+        try:
+            source = _Source(root, path)
+            data = source.data()
+            try:
+                wrapped = InstrumentFile.model_validate({"instrument": data})
+            except Exception:
+                source.validate(_instrument_model(data), data)  # re-raise with file, line and field
+                raise
+            instrument = wrapped.instrument
+            if instrument.id in seen:
+                raise source.problem(source.line_of(("id",)), "id",
+                                     f"id {instrument.id!r} is already used in {seen[instrument.id]}")
+            seen[instrument.id] = source.rel
+            instruments.append(instrument)
+        except _FileProblem as problem:
+            collect(problem)
+    return instruments
+
+
+def _instrument_model(data: dict):
+    from carecoord.content.models import CapabilityInstrument, RelationalInstrument
+
+    return RelationalInstrument if data.get("kind") == "relational" else CapabilityInstrument

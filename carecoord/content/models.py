@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated, Literal
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -196,7 +198,15 @@ class Library(Strict):
     fingerprint: str
     framework: Framework | None = None
     modules: tuple[Module, ...] = ()
+    cases: tuple["Case", ...] = ()
+    instruments: tuple["CapabilityInstrument | RelationalInstrument", ...] = ()
     errors: tuple[ContentError, ...] = ()
+
+    def case(self, case_id: str) -> "Case | None":
+        return next((c for c in self.cases if c.id == case_id), None)
+
+    def instrument(self, instrument_id: str) -> "CapabilityInstrument | RelationalInstrument | None":
+        return next((i for i in self.instruments if i.id == instrument_id), None)
 
     @property
     def lessons(self) -> tuple[Lesson, ...]:
@@ -230,6 +240,10 @@ class Library(Strict):
             "checks": sum(len(lesson.checks) for lesson in self.lessons),
             "domains": len(framework.domains) if framework else 0,
             "competencies": len(framework.competencies) if framework else 0,
+            "cases": len(self.cases),
+            "phases": sum(len(c.phases) for c in self.cases),
+            "decisions": sum(len(p.decisions) for c in self.cases for p in c.phases),
+            "instruments": len(self.instruments),
             "errors": len(self.errors),
         }
 
@@ -248,9 +262,260 @@ class Library(Strict):
                     known[old] = lesson.id
                 for check in lesson.checks:
                     known[check.id] = check.id
+        for case in self.cases:
+            known[case.id] = case.id
+            for old in case.renamed_from:
+                known[old] = case.id
+            for old in case.retired:
+                known.setdefault(old, "retired")
+            for phase in case.phases:
+                known[phase.id] = phase.id
+                for old in phase.renamed_from:
+                    known[old] = phase.id
+                for decision in phase.decisions:
+                    known[decision.id] = decision.id
+                    for option in decision.options:
+                        known[option.id] = option.id
+        for instrument in self.instruments:
+            known[instrument.id] = instrument.id
         if self.framework:
             for competency in self.framework.competencies:
                 known[competency.code] = competency.code
             for old in self.framework.retired:
                 known.setdefault(old, "retired")
         return known
+
+
+# ---------------------------------------------------------------- evolving cases
+
+Sector = Literal["family", "primary_care", "specialty", "hospital", "home_nursing_equipment", "therapies",
+                 "early_intervention", "school", "mental_health", "community", "payer", "adult_care"]
+SECTOR_LABELS = {
+    "family": "Family", "primary_care": "Primary care", "specialty": "Specialty care", "hospital": "Hospital",
+    "home_nursing_equipment": "Home nursing and equipment", "therapies": "Therapies",
+    "early_intervention": "Early intervention", "school": "School", "mental_health": "Mental health",
+    "community": "Community", "payer": "Payer", "adult_care": "Adult care",
+}
+CHILD = "child"
+
+
+class MapNode(Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    label: str = Field(min_length=1)
+    sector: Sector
+
+
+class MapLink(Strict):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    source: str = Field(alias="from")
+    to: str
+    label: str = ""
+    quality: Literal["strong", "ok", "strained", "missing"] | None = None
+
+
+class CareMap(Strict):
+    nodes: tuple[MapNode, ...] = Field(min_length=1)
+    links: tuple[MapLink, ...] = ()
+
+    @model_validator(mode="after")
+    def _links_join_nodes(self) -> CareMap:
+        ids = [n.id for n in self.nodes]
+        if len(ids) != len(set(ids)):
+            raise ValueError(f"node ids repeat: {sorted({i for i in ids if ids.count(i) > 1})}")
+        if CHILD in ids:
+            raise ValueError("'child' is the centre of every map; do not list it as a node")
+        for link in self.links:
+            for end in (link.source, link.to):
+                if end != CHILD and end not in ids:
+                    raise ValueError(f"link end {end!r} is not a node of this map")
+        return self
+
+
+class MedicalSummary(Strict):
+    diagnoses: tuple[str, ...] = ()
+    medications: tuple[str, ...] = ()
+    allergies: tuple[str, ...] = ()
+    equipment: tuple[str, ...] = ()
+    emergency: str = ""
+
+
+class PlanAction(Strict):
+    action: str = Field(min_length=1)
+    kind: Literal["family_goal", "team_concern"]
+    owner: str = Field(min_length=1)
+    status: Literal["not_started", "in_progress", "done"]
+
+
+class PlanOfCare(Strict):
+    medical_summary: MedicalSummary
+    actions: tuple[PlanAction, ...] = Field(min_length=1)
+
+
+class Option(Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    text: str = Field(min_length=1)
+    alignment: Literal["strong", "partial", "weak"]
+    feedback: str = Field(min_length=1)
+    sets: tuple[str, ...] = ()
+
+
+class Decision(Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    prompt: str = Field(min_length=1)
+    competencies: tuple[str, ...] = Field(min_length=1)
+    options: tuple[Option, ...] = Field(min_length=2, max_length=5)
+
+    @model_validator(mode="after")
+    def _has_a_strong_option(self) -> Decision:
+        if not any(o.alignment == "strong" for o in self.options):
+            raise ValueError("needs at least one option with alignment 'strong'")
+        return self
+
+    def option(self, option_id: str) -> Option | None:
+        return next((o for o in self.options if o.id == option_id), None)
+
+
+class Consequence(Strict):
+    when: str = Field(pattern=ID_PATTERN)
+    text: str = Field(min_length=1)
+
+
+class Distractor(Strict):
+    label: str = Field(min_length=1)
+    sector: Sector
+    why_not: str = Field(min_length=1)
+
+
+class MapExercise(Strict):
+    prompt: str = Field(min_length=1)
+    distractors: tuple[Distractor, ...] = Field(min_length=1)
+
+
+class PhaseMeta(Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    order: int = Field(ge=0)
+    title: str = Field(min_length=1)
+    age: str = Field(min_length=1)
+    setting: str = Field(min_length=1)
+    care_map: CareMap
+    plan_of_care: PlanOfCare
+    decisions: tuple[Decision, ...] = ()
+    consequences: tuple[Consequence, ...] = ()
+    map_exercise: MapExercise | None = None
+    reflections: tuple[str, ...] = ()
+    renamed_from: tuple[str, ...] = ()
+
+
+class Phase(PhaseMeta):
+    case_id: str
+    body: str
+    path: str
+    content_hash: str
+
+
+class CaseMeta(Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    title: str = Field(min_length=1)
+    child: str = Field(min_length=1)
+    family: str = Field(min_length=1)
+    summary: str = Field(min_length=1)
+    objectives: tuple[str, ...] = Field(min_length=1)
+    competencies: tuple[str, ...] = ()
+    minutes: int = Field(ge=1, le=6000)
+    sources: tuple[str, ...] = ()
+    retired: tuple[str, ...] = ()
+    renamed_from: tuple[str, ...] = ()
+
+
+class Case(CaseMeta):
+    intro: str
+    path: str
+    content_hash: str
+    phases: tuple[Phase, ...] = ()
+
+    def phase(self, phase_id: str) -> Phase | None:
+        return next((p for p in self.phases if p.id == phase_id), None)
+
+
+# ---------------------------------------------------------------- practice instruments
+
+
+class CapabilityTheme(Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    title: str = Field(min_length=1)
+    levels: dict[int, str]
+
+    @field_validator("levels")
+    @classmethod
+    def _four_levels(cls, levels: dict[int, str]) -> dict[int, str]:
+        if sorted(levels) != [1, 2, 3, 4]:
+            raise ValueError(f"needs a description for each level 1-4, got {sorted(levels)}")
+        return levels
+
+
+class CapabilityDomain(Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    title: str = Field(min_length=1)
+    themes: tuple[CapabilityTheme, ...] = Field(min_length=1)
+
+
+class CapabilityInstrument(Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    kind: Literal["capability"]
+    title: str = Field(min_length=1)
+    version: int = 1
+    modelled_on: str = Field(min_length=1)
+    instructions: str = ""
+    domains: tuple[CapabilityDomain, ...] = Field(min_length=1)
+
+    @property
+    def themes(self) -> tuple[CapabilityTheme, ...]:
+        return tuple(t for d in self.domains for t in d.themes)
+
+
+RC_DIMENSIONS = ("frequency", "timeliness", "accuracy", "problem_solving", "shared_goals", "shared_knowledge",
+                 "mutual_respect")
+
+
+class ScaleOption(Strict):
+    label: str = Field(min_length=1)
+    score: int = Field(ge=1, le=5)
+
+
+class Dimension(Strict):
+    id: Literal["frequency", "timeliness", "accuracy", "problem_solving", "shared_goals", "shared_knowledge",
+                "mutual_respect"]
+    subscale: Literal["communication", "relationship"]
+    prompt: str = Field(min_length=1)
+    options: tuple[ScaleOption, ...] = Field(min_length=5, max_length=5)
+
+
+class RelationalInstrument(Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    kind: Literal["relational"]
+    title: str = Field(min_length=1)
+    version: int = 1
+    modelled_on: str = Field(min_length=1)
+    instructions: str = ""
+    disciplines: tuple[str, ...] = Field(min_length=2)
+    dimensions: tuple[Dimension, ...]
+
+    @field_validator("dimensions")
+    @classmethod
+    def _seven_dimensions(cls, dimensions: tuple[Dimension, ...]) -> tuple[Dimension, ...]:
+        if tuple(d.id for d in dimensions) != RC_DIMENSIONS:
+            raise ValueError(f"needs the seven dimensions in order: {', '.join(RC_DIMENSIONS)}")
+        return dimensions
+
+
+Instrument = Annotated[CapabilityInstrument | RelationalInstrument, Field(discriminator="kind")]
+
+
+class InstrumentFile(Strict):
+    """Wrapper so one YAML file validates as whichever instrument its `kind` names."""
+
+    instrument: Instrument
+
+
+Library.model_rebuild()
