@@ -114,7 +114,10 @@ class _Source:
 
     def line_of(self, loc: tuple) -> int:
         """The line of the deepest YAML node that a validation error's location reaches."""
-        node = yaml.compose(self.yaml_text, Loader=yaml.SafeLoader)
+        try:
+            node = yaml.compose(self.yaml_text, Loader=_Loader)
+        except yaml.YAMLError:
+            return self.yaml_first_line
         line = node.start_mark.line if node else 0
         for key in loc:
             if isinstance(node, yaml.MappingNode):
@@ -141,7 +144,7 @@ class _Source:
             first = error.errors(include_url=False)[0]
             loc = tuple(first["loc"])
             field = ".".join(str(part) for part in loc) or "file"
-            message = first["msg"]
+            message = first["msg"].removeprefix("Value error, ")
             if first["type"] == "extra_forbidden":
                 message = "unknown key (check its spelling)"
             elif first["type"] == "missing":
@@ -153,7 +156,8 @@ class _Source:
 
     def _describe(self, err: dict) -> ContentError:
         loc = tuple(err["loc"])
-        message = "unknown key (check its spelling)" if err["type"] == "extra_forbidden" else err["msg"]
+        message = ("unknown key (check its spelling)" if err["type"] == "extra_forbidden"
+                   else err["msg"].removeprefix("Value error, "))
         if err["type"] == "missing":
             message, line_loc = "is required but missing", loc[:-1]
         else:

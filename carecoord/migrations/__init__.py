@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from sqlite_utils import Database, Migrations
 
-from carecoord.migrations import accounts, assessments, learning
+from carecoord.migrations import accounts, assessments, cases, learning
 
-SETS: tuple[Migrations, ...] = (accounts.migrations, learning.migrations, assessments.migrations)
+SETS: tuple[Migrations, ...] = (accounts.migrations, learning.migrations, assessments.migrations,
+                                 cases.migrations)
 
 
 def apply_all(db: Database) -> None:

@@ -39,6 +39,9 @@ LEARNERS = _pages(TRAINEE, LEAD, FAMILY_FACULTY)
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("carecoord/ui/app_pages/my_learning.py", "My learning", "Learn", LEARNERS, ":material/school:"),
     PageSpec("carecoord/ui/app_pages/lesson.py", "Lesson", "Learn", LEARNERS, ":material/menu_book:", hidden=True),
+    PageSpec("carecoord/ui/app_pages/cases.py", "Cases", "Learn", LEARNERS, ":material/account_tree:"),
+    PageSpec("carecoord/ui/app_pages/case_player.py", "Case", "Learn", LEARNERS, ":material/account_tree:",
+             hidden=True),
     PageSpec("carecoord/ui/app_pages/my_competencies.py", "My competencies", "Learn", _pages(TRAINEE, LEAD),
              ":material/star_half:"),
     PageSpec("carecoord/ui/app_pages/self_assessment.py", "Self-assessment", "Learn", _pages(TRAINEE, LEAD),
@@ -46,6 +49,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("carecoord/ui/app_pages/growth.py", "Growth", "Learn", _pages(TRAINEE, LEAD), ":material/trending_up:"),
     PageSpec("carecoord/ui/app_pages/rate_trainee.py", "Rate a trainee", "Team", _pages(LEAD),
              ":material/rate_review:"),
+    PageSpec("carecoord/ui/app_pages/case_insights.py", "Case insights", "Team", _pages(LEAD),
+             ":material/insights:"),
     PageSpec("carecoord/ui/app_pages/home.py", "Home", "Manage", _pages(ADMIN), ":material/home:"),
     PageSpec("carecoord/ui/app_pages/people.py", "People", "Manage", _pages(ADMIN, LEAD), ":material/group:"),
     PageSpec("carecoord/ui/app_pages/practices.py", "Practices", "Manage", _pages(ADMIN), ":material/domain:"),

@@ -2,7 +2,7 @@ import streamlit as st
 
 from carecoord import competency
 from carecoord.people import LEAD, TRAINEE
-from carecoord.store import assessments, learning
+from carecoord.store import assessments, cases, learning
 from carecoord.ui import content, session
 
 LESSON_PAGE = "carecoord/ui/app_pages/lesson.py"
@@ -20,6 +20,13 @@ if framework is None:
 levels = assessments.effective_levels(run.db, me, me, run.now)
 target = competency.target_for(framework, me.roles)
 progress = learning.progress(run.db, me, me)
+decisions_made = cases.decisions_by_competency(run.db, me, me)
+case_evidence: dict[str, int] = {}
+for case in library.cases:
+    for phase in case.phases:
+        for decision in phase.decisions:
+            for code in decision.competencies:
+                case_evidence[code] = case_evidence.get(code, 0) + decisions_made.get(decision.id, 0)
 st.write(f"Your target is **{target} {framework.levels[target - 1].name}** on every competency. "
          "A level counts from your self-assessments and your lead's observer ratings of the last year "
          "(see *How levels are worked out* below).")
@@ -65,6 +72,7 @@ for domain in framework.domains:
             "Self": current.self_level if current else None,
             "Observer": current.observer_level if current else None,
             "Completed modules that build it": "; ".join(evidence),
+            "Case decisions": case_evidence.get(item.code, 0),
         })
 st.dataframe(rows, hide_index=True)
 with st.expander("How levels are worked out"):

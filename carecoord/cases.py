@@ -1,0 +1,206 @@
+"""Evolving case scenarios: pure rules for playing a case (no I/O).
+
+Care-map changes between phases, the flags a trainee's choices set, which consequences a phase
+shows, the care-map exercise, the alignment summary, and the DOT text that draws a map.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from carecoord.content.models import CHILD, SECTOR_LABELS, CareMap, Case, Decision, Option, Phase
+
+ALIGNMENT_ORDER = ("strong", "partial", "weak")
+ALIGNMENT_LABELS = {"strong": "Strongly family-centred and coordinated", "partial": "Partly", "weak": "Weakly"}
+
+
+# ---------------------------------------------------------------- what changed
+
+
+@dataclass(frozen=True)
+class MapChange:
+    joined: tuple[str, ...]  # labels
+    left: tuple[str, ...]
+    sectors_added: tuple[str, ...]  # sector labels
+    sectors_gone: tuple[str, ...]
+    size_before: int
+    size_after: int
+
+    @property
+    def unchanged(self) -> bool:
+        return not (self.joined or self.left)
+
+
+def map_change(before: CareMap | None, after: CareMap) -> MapChange:
+    """Who joined and who left the care map between two phases (matched by node id), and which sectors."""
+    old = {n.id: n for n in before.nodes} if before else {}
+    new = {n.id: n for n in after.nodes}
+    old_sectors = {n.sector for n in old.values()}
+    new_sectors = {n.sector for n in new.values()}
+    order = list(SECTOR_LABELS)
+    return MapChange(
+        joined=tuple(new[i].label for i in new if i not in old),
+        left=tuple(old[i].label for i in old if i not in new),
+        sectors_added=tuple(SECTOR_LABELS[s] for s in order if s in new_sectors - old_sectors),
+        sectors_gone=tuple(SECTOR_LABELS[s] for s in order if s in old_sectors - new_sectors),
+        size_before=len(old),
+        size_after=len(new),
+    )
+
+
+def previous_phase(case: Case, phase: Phase) -> Phase | None:
+    index = case.phases.index(phase)
+    return case.phases[index - 1] if index > 0 else None
+
+
+# ---------------------------------------------------------------- choices, flags and consequences
+
+
+def chosen_options(case: Case, choices: dict[str, str]) -> list[tuple[Phase, Decision, Option]]:
+    """The options picked, in case order (choices maps decision id -> option id)."""
+    picked = []
+    for phase in case.phases:
+        for decision in phase.decisions:
+            option = decision.option(choices.get(decision.id, ""))
+            if option is not None:
+                picked.append((phase, decision, option))
+    return picked
+
+
+def flags_before(case: Case, phase: Phase, choices: dict[str, str]) -> set[str]:
+    """Flags set by options chosen in phases before this one."""
+    earlier = set(case.phases[: case.phases.index(phase)])
+    return {flag for p, _, option in chosen_options(case, choices) if p in earlier for flag in option.sets}
+
+
+def consequences_for(case: Case, phase: Phase, choices: dict[str, str]) -> list[str]:
+    flags = flags_before(case, phase, choices)
+    return [c.text for c in phase.consequences if c.when in flags]
+
+
+def phase_done(phase: Phase, choices: dict[str, str]) -> bool:
+    return all(d.id in choices for d in phase.decisions)
+
+
+def resume_phase(case: Case, reached_index: int) -> Phase:
+    """The phase an attempt continues at."""
+    return case.phases[min(max(reached_index, 0), len(case.phases) - 1)]
+
+
+# ---------------------------------------------------------------- the care-map exercise
+
+
+@dataclass(frozen=True)
+class MapExerciseResult:
+    found: tuple[str, ...]  # labels that belong and were picked
+    missed: tuple[str, ...]  # labels that belong but were not picked
+    wrong: tuple[tuple[str, str], ...]  # (label, why it does not belong) picked wrongly
+
+    @property
+    def score(self) -> float:
+        total = len(self.found) + len(self.missed)
+        return (len(self.found) - len(self.wrong)) / total if total else 0.0
+
+
+def map_exercise_choices(phase: Phase) -> list[str]:
+    """Everyone on the map plus the distractors, in a stable mixed order (by label)."""
+    if phase.map_exercise is None:
+        return []
+    labels = [n.label for n in phase.care_map.nodes] + [d.label for d in phase.map_exercise.distractors]
+    return sorted(labels, key=str.casefold)
+
+
+def mark_map_exercise(phase: Phase, picked: set[str]) -> MapExerciseResult:
+    belongs = [n.label for n in phase.care_map.nodes]
+    why_not = {d.label: d.why_not for d in phase.map_exercise.distractors} if phase.map_exercise else {}
+    return MapExerciseResult(
+        found=tuple(label for label in belongs if label in picked),
+        missed=tuple(label for label in belongs if label not in picked),
+        wrong=tuple((label, why_not[label]) for label in sorted(picked) if label in why_not),
+    )
+
+
+# ---------------------------------------------------------------- summary
+
+
+@dataclass(frozen=True)
+class AttemptSummary:
+    alignment_counts: dict[str, int]
+    competencies: tuple[str, ...]  # evidenced by the decisions made, in first-seen order
+    decisions_made: int
+    decisions_total: int
+
+
+def summarise(case: Case, choices: dict[str, str]) -> AttemptSummary:
+    picked = chosen_options(case, choices)
+    counts = Counter(option.alignment for _, _, option in picked)
+    codes: list[str] = []
+    for _, decision, _ in picked:
+        codes.extend(code for code in decision.competencies if code not in codes)
+    return AttemptSummary(
+        alignment_counts={a: counts.get(a, 0) for a in ALIGNMENT_ORDER},
+        competencies=tuple(codes),
+        decisions_made=len(picked),
+        decisions_total=sum(len(p.decisions) for p in case.phases),
+    )
+
+
+# ---------------------------------------------------------------- drawing the map
+
+SECTOR_COLOURS = {  # Okabe-Ito based, light fills so dark text stays readable
+    "family": "#F9D9A6", "primary_care": "#B9DDF1", "specialty": "#D9C4E6", "hospital": "#F4C1B8",
+    "home_nursing_equipment": "#FBE9A0", "therapies": "#C3E6D8", "early_intervention": "#D6EBC2",
+    "school": "#F6D0E4", "mental_health": "#CFD8F2", "community": "#E3E3E3", "payer": "#E8D9C5",
+    "adult_care": "#BFE3E0",
+}
+QUALITY_STYLES = {"strong": "penwidth=2.4", "ok": "penwidth=1.2", "strained": 'style=dashed, color="#B35900"',
+                  "missing": 'style=dotted, color="#B00020"'}
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def care_map_dot(care_map: CareMap, child_name: str) -> str:
+    """Graphviz DOT for a care map: the child and family at the centre, sectors as coloured clusters."""
+    lines = ["graph caremap {", '  layout=neato; overlap=false; splines=true; sep="+12";',
+             '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=10, color="#5A6B69"];',
+             '  edge [color="#5A6B69", fontname="Helvetica", fontsize=8];',
+             f'  child [label={_quote(child_name)}, shape=ellipse, fillcolor="#0B6E69", fontcolor="white", '
+             "fontsize=13, pos=\"0,0!\"];"]
+    for node in care_map.nodes:
+        lines.append(f"  {_quote(node.id)} [label={_quote(node.label)}, fillcolor=\"{SECTOR_COLOURS[node.sector]}\"];")
+    family = [n.id for n in care_map.nodes if n.sector == "family"]
+    for member in family:  # family sit next to the child even without an explicit link
+        if not any({link.source, link.to} == {member, CHILD} for link in care_map.links):
+            lines.append(f"  child -- {_quote(member)} [len=1.2, color=\"#0B6E69\"];")
+    for link in care_map.links:
+        style = QUALITY_STYLES.get(link.quality or "ok", "")
+        lines.append(f"  {_quote(link.source)} -- {_quote(link.to)} [{style}];")
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def care_map_rows(care_map: CareMap) -> list[dict]:
+    """The same map as a table, by sector, for reading without the picture."""
+    labels = {n.id: n.label for n in care_map.nodes}
+    rows = []
+    for node in sorted(care_map.nodes, key=lambda n: list(SECTOR_LABELS).index(n.sector)):
+        ties = [(labels.get(link.to if link.source == node.id else link.source, "the child"), link)
+                for link in care_map.links if node.id in (link.source, link.to)]
+        rows.append({
+            "Sector": SECTOR_LABELS[node.sector],
+            "Who": node.label,
+            "Linked with": "; ".join(f"{other} ({link.label or 'linked'}"
+                                     f"{', ' + link.quality if link.quality else ''})" for other, link in ties),
+        })
+    return rows
+
+
+def alt_text(care_map: CareMap, child_name: str) -> str:
+    counts = Counter(SECTOR_LABELS[n.sector] for n in care_map.nodes)
+    weak = sum(1 for link in care_map.links if link.quality in ("strained", "missing"))
+    parts = ", ".join(f"{count} {sector.lower()}" for sector, count in counts.most_common())
+    return (f"Care map around {child_name}: {len(care_map.nodes)} people and organisations ({parts}); "
+            f"{len(care_map.links)} links, {weak} of them strained or missing.")

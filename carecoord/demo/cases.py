@@ -1,0 +1,68 @@
+"""Demo case play: some trainees have finished cases, others are part-way through."""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import timedelta
+
+from carecoord import cases as rules
+from carecoord.clock import iso
+from carecoord.demo import DemoContext
+
+# username -> [(case id, phases to play through, finished?)]
+PLAYS = {
+    "demo-amara": [("epilepsy-infant-to-adult", None, True), ("nicu-to-home", 2, False)],
+    "demo-ben": [("epilepsy-infant-to-adult", 3, False), ("nicu-to-home", None, True)],
+    "demo-chloe": [("epilepsy-infant-to-adult", None, True), ("fifty-relationships", None, True)],
+    "demo-dev": [("epilepsy-infant-to-adult", 2, False)],
+    "demo-elena": [("epilepsy-infant-to-adult", 1, False), ("fifty-relationships", 1, False)],
+    "demo-farid": [("nicu-to-home", 1, False)],
+}
+STRONG_CHANCE = {"demo-amara": 0.8, "demo-ben": 0.5, "demo-chloe": 0.9, "demo-dev": 0.4, "demo-elena": 0.6,
+                 "demo-farid": 0.6}
+
+
+def build(context: DemoContext) -> None:
+    for username, plays in PLAYS.items():
+        rng = random.Random(f"cases-{username}")
+        person_id = context.people[username]
+        for index, (case_id, phases_played, finished) in enumerate(plays):
+            case = context.library.case(case_id)
+            if case is None or not case.phases:
+                continue
+            played = case.phases if phases_played is None else case.phases[:phases_played]
+            started = context.now - timedelta(days=60 - 20 * index + rng.randint(0, 5))
+            cursor = context.db.execute(
+                "INSERT INTO case_attempt (person_id, case_id, content_hash, phase_reached, started_at, completed_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [person_id, case.id, case.content_hash, len(case.phases) - 1 if finished else len(played) - 1,
+                 iso(started), iso(started + timedelta(days=3)) if finished else None],
+            )
+            attempt_id = cursor.lastrowid
+            for step, phase in enumerate(played):
+                when = started + timedelta(hours=6 * step + 1)
+                if not finished and step == len(played) - 1:
+                    decisions = phase.decisions[:1]  # part-way through the phase they stopped in
+                else:
+                    decisions = phase.decisions
+                for decision in decisions:
+                    strong = [o for o in decision.options if o.alignment == "strong"]
+                    option = strong[0] if rng.random() < STRONG_CHANCE[username] else rng.choice(decision.options)
+                    context.db.execute(
+                        "INSERT INTO case_choice (attempt_id, phase_id, decision_id, option_id, content_hash, chosen_at)"
+                        " VALUES (?, ?, ?, ?, ?, ?)",
+                        [attempt_id, phase.id, decision.id, option.id, phase.content_hash, iso(when)])
+                if phase.map_exercise is not None:
+                    picked = {n.label for n in phase.care_map.nodes if rng.random() < 0.8}
+                    result = rules.mark_map_exercise(phase, picked)
+                    context.db.execute(
+                        "INSERT INTO case_map_answer (attempt_id, phase_id, picked, score, answered_at) "
+                        "VALUES (?, ?, ?, ?, ?)", [attempt_id, phase.id, json.dumps(sorted(picked)), result.score,
+                                                   iso(when)])
+                if phase.reflections and rng.random() < 0.6:
+                    context.db.execute(
+                        "INSERT INTO case_reflection (attempt_id, phase_id, prompt_index, text, updated_at) "
+                        "VALUES (?, ?, 0, ?, ?)",
+                        [attempt_id, phase.id, "I would ask the family first what they most need from this week, "
+                                               "then agree who follows up on each part.", iso(when)])

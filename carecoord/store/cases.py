@@ -1,0 +1,202 @@
+"""Case play: attempts, choices, reflections and care-map exercises; insights for leads."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlite_utils import Database
+
+from carecoord import cases as rules, permissions
+from carecoord.clock import iso, parse
+from carecoord.content.models import Case, Decision, Phase
+from carecoord.db import write
+from carecoord.people import LEAD, Person
+from carecoord.permissions import PermissionDenied, require
+
+MAX_REFLECTION_CHARS = 5000
+FEWER_THAN = 3  # counts built from fewer people than this are not shown
+
+
+class CaseError(ValueError):
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class Attempt:
+    id: int
+    person_id: int
+    case_id: str
+    phase_reached: int
+    started_at: datetime
+    completed_at: datetime | None
+    choices: dict[str, str]  # decision id -> option id
+    reflections: dict[tuple[str, int], str]  # (phase id, prompt index) -> text
+    map_answers: dict[str, list[str]]  # phase id -> labels picked
+
+    @property
+    def completed(self) -> bool:
+        return self.completed_at is not None
+
+
+def _attempt(db: Database, row: dict) -> Attempt:
+    choices = {r["decision_id"]: r["option_id"]
+               for r in db.query("SELECT decision_id, option_id FROM case_choice WHERE attempt_id = ?", [row["id"]])}
+    reflections = {(r["phase_id"], r["prompt_index"]): r["text"]
+                   for r in db.query("SELECT phase_id, prompt_index, text FROM case_reflection WHERE attempt_id = ?",
+                                     [row["id"]])}
+    maps = {r["phase_id"]: json.loads(r["picked"])
+            for r in db.query("SELECT phase_id, picked FROM case_map_answer WHERE attempt_id = ?", [row["id"]])}
+    return Attempt(id=row["id"], person_id=row["person_id"], case_id=row["case_id"],
+                   phase_reached=row["phase_reached"], started_at=parse(row["started_at"]),
+                   completed_at=parse(row["completed_at"]), choices=choices, reflections=reflections,
+                   map_answers=maps)
+
+
+def latest_attempt(db: Database, person: Person, case_id: str) -> Attempt | None:
+    """The person's most recent attempt at a case (finished or not)."""
+    row = next(db.query("SELECT * FROM case_attempt WHERE person_id = ? AND case_id = ? ORDER BY id DESC LIMIT 1",
+                        [person.id, case_id]), None)
+    return _attempt(db, row) if row else None
+
+
+def attempts_by_case(db: Database, person: Person) -> dict[str, list[dict]]:
+    rows = db.query("SELECT id, case_id, phase_reached, started_at, completed_at FROM case_attempt "
+                    "WHERE person_id = ? ORDER BY id", [person.id])
+    found: dict[str, list[dict]] = {}
+    for row in rows:
+        found.setdefault(row["case_id"], []).append(row)
+    return found
+
+
+def start_attempt(db: Database, person: Person, case: Case, now: datetime) -> Attempt:
+    """A new attempt at phase 1 (a replay is a new attempt; earlier ones are kept)."""
+    with write(db):
+        cursor = db.execute("INSERT INTO case_attempt (person_id, case_id, content_hash, started_at) VALUES (?, ?, ?, ?)",
+                            [person.id, case.id, case.content_hash, iso(now)])
+    return _attempt(db, next(db.query("SELECT * FROM case_attempt WHERE id = ?", [cursor.lastrowid])))
+
+
+def _own(db: Database, person: Person, attempt_id: int) -> dict:
+    row = next(db.query("SELECT * FROM case_attempt WHERE id = ?", [attempt_id]), None)
+    if row is None or row["person_id"] != person.id:
+        raise PermissionDenied("That attempt is not yours.")
+    return row
+
+
+def choose(db: Database, person: Person, attempt_id: int, phase: Phase, decision: Decision, option_id: str,
+           now: datetime) -> None:
+    """Record a choice; a decision is made once per attempt (replay the case to choose differently)."""
+    row = _own(db, person, attempt_id)
+    if row["completed_at"]:
+        raise CaseError("This attempt is finished; start a replay to choose again.")
+    if decision.option(option_id) is None or decision not in phase.decisions:
+        raise CaseError("Choose one of the options.", decision.id)
+    with write(db):
+        if db.execute("SELECT 1 FROM case_choice WHERE attempt_id = ? AND decision_id = ?",
+                      [attempt_id, decision.id]).fetchone():
+            raise CaseError("You have already made this decision in this attempt.", decision.id)
+        db.execute("""INSERT INTO case_choice (attempt_id, phase_id, decision_id, option_id, content_hash, chosen_at)
+                      VALUES (?, ?, ?, ?, ?, ?)""",
+                   [attempt_id, phase.id, decision.id, option_id, phase.content_hash, iso(now)])
+
+
+def save_reflection(db: Database, person: Person, attempt_id: int, phase: Phase, prompt_index: int, text: str,
+                    now: datetime) -> None:
+    _own(db, person, attempt_id)
+    if len(text) > MAX_REFLECTION_CHARS:
+        raise CaseError(f"Keep a reflection under {MAX_REFLECTION_CHARS:,} characters "
+                        f"(this one has {len(text):,}).", f"{phase.id}-{prompt_index}")
+    if not 0 <= prompt_index < len(phase.reflections):
+        raise CaseError("No such reflection prompt.")
+    with write(db):
+        db.execute("""INSERT INTO case_reflection (attempt_id, phase_id, prompt_index, text, updated_at)
+                      VALUES (?, ?, ?, ?, ?)
+                      ON CONFLICT (attempt_id, phase_id, prompt_index)
+                      DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at""",
+                   [attempt_id, phase.id, prompt_index, text, iso(now)])
+
+
+def answer_map_exercise(db: Database, person: Person, attempt_id: int, phase: Phase, picked: set[str],
+                        now: datetime) -> rules.MapExerciseResult:
+    _own(db, person, attempt_id)
+    if phase.map_exercise is None:
+        raise CaseError("This phase has no care-map exercise.")
+    if not picked:
+        raise CaseError("Pick at least one person or service.", "map")
+    result = rules.mark_map_exercise(phase, picked)
+    with write(db):
+        db.execute("""INSERT INTO case_map_answer (attempt_id, phase_id, picked, score, answered_at) VALUES (?, ?, ?, ?, ?)
+                      ON CONFLICT (attempt_id, phase_id) DO NOTHING""",
+                   [attempt_id, phase.id, json.dumps(sorted(picked)), result.score, iso(now)])
+    return result
+
+
+def advance(db: Database, person: Person, attempt_id: int, case: Case, now: datetime) -> None:
+    """Move on from the phase reached once its decisions are made; after the last phase, complete."""
+    attempt = _attempt(db, _own(db, person, attempt_id))
+    phase = rules.resume_phase(case, attempt.phase_reached)
+    if not rules.phase_done(phase, attempt.choices):
+        raise CaseError("Make every decision in this phase before moving on.")
+    with write(db):
+        if attempt.phase_reached >= len(case.phases) - 1:
+            db.execute("UPDATE case_attempt SET completed_at = ? WHERE id = ? AND completed_at IS NULL",
+                       [iso(now), attempt_id])
+        else:
+            db.execute("UPDATE case_attempt SET phase_reached = phase_reached + 1 WHERE id = ?", [attempt_id])
+
+
+# ---------------------------------------------------------------- evidence and insights
+
+
+def decisions_by_competency(db: Database, actor: Person, subject: Person) -> dict[str, int]:
+    """How many case decisions the person has made that evidence each competency (read with the library)."""
+    require(permissions.may_view_person(actor, subject), "You may not see that person's case work.")
+    rows = db.query("""SELECT case_choice.decision_id, count(*) AS n FROM case_choice
+                       JOIN case_attempt ON case_attempt.id = case_choice.attempt_id
+                       WHERE case_attempt.person_id = ? GROUP BY case_choice.decision_id""", [subject.id])
+    return {r["decision_id"]: r["n"] for r in rows}
+
+
+@dataclass(frozen=True)
+class OptionCount:
+    option_id: str
+    shown: str  # a number, or "fewer than 3"
+
+
+def practice_choices(db: Database, actor: Person, practice_id: int, decision_ids: list[str]) -> dict[str, dict[str, int]]:
+    """How the practice's trainees chose at each decision (their latest choice each), as counts only."""
+    require(actor.has_role(LEAD, practice_id) or actor.is_admin, "Only the practice's lead sees case insights.")
+    if not decision_ids:
+        return {}
+    rows = db.query(
+        f"""WITH latest AS (
+                SELECT case_attempt.person_id, case_choice.decision_id, case_choice.option_id,
+                       row_number() OVER (PARTITION BY case_attempt.person_id, case_choice.decision_id
+                                          ORDER BY case_choice.chosen_at DESC, case_choice.id DESC) AS recency
+                FROM case_choice JOIN case_attempt ON case_attempt.id = case_choice.attempt_id
+                JOIN membership ON membership.person_id = case_attempt.person_id
+                     AND membership.practice_id = ? AND membership.role = 'trainee'
+                WHERE case_choice.decision_id IN ({','.join('?' * len(decision_ids))}))
+            SELECT decision_id, option_id, count(DISTINCT person_id) AS people FROM latest
+            WHERE recency = 1 GROUP BY decision_id, option_id""",
+        [practice_id, *decision_ids],
+    )
+    counts: dict[str, dict[str, int]] = {}
+    for row in rows:
+        counts.setdefault(row["decision_id"], {})[row["option_id"]] = row["people"]
+    return counts
+
+
+def shown_count(count: int) -> str:
+    """Counts from fewer than three people are not shown, so nobody's choice can be singled out."""
+    return "fewer than 3" if 0 < count < FEWER_THAN else str(count)
+
+
+def referenced_ids(db: Database) -> set[str]:
+    rows = db.execute("""SELECT case_id FROM case_attempt UNION SELECT phase_id FROM case_choice
+                         UNION SELECT decision_id FROM case_choice UNION SELECT option_id FROM case_choice""").fetchall()
+    return {r[0] for r in rows}

@@ -1,0 +1,186 @@
+"""Evolving cases: validation, care-map changes, flags and consequences, the exercise, the summary."""
+
+from datetime import timedelta
+
+import pytest
+
+from carecoord import cases as rules
+from carecoord.content import load_library
+from carecoord.people import LEAD, TRAINEE
+from carecoord.permissions import PermissionDenied
+from carecoord.store import accounts as A, cases as S
+from tests.content_fixtures import PHASE_ONE, PHASE_TWO, add_case, make_content_root
+
+
+@pytest.fixture
+def root(tmp_path):
+    root = make_content_root(tmp_path)
+    add_case(root)
+    return root
+
+
+@pytest.fixture
+def case(root):
+    library = load_library(root)
+    assert library.errors == ()
+    return library.case("test-case")
+
+
+def errors_after(root, name, text):
+    (root / "cases" / "01-test-case" / name).write_text(text)
+    return [str(e) for e in load_library(root).errors]
+
+
+def test_a_case_loads_with_its_phases_in_order(case):
+    assert [p.id for p in case.phases] == ["test-phase-1", "test-phase-2"]
+    assert case.phases[0].care_map.links[0].source == "mum"
+
+
+def test_a_consequence_must_read_a_flag_set_earlier(root):
+    errors = errors_after(root, "02-two.md", PHASE_TWO.replace("when: chart-only", "when: never-set"))
+    assert errors == ["cases/01-test-case/02-two.md:26: consequences.0.when: "
+                      "flag 'never-set' is not set by any option of an earlier phase"]
+    assert [p.id for p in load_library(root).case("test-case").phases] == ["test-phase-1"]
+
+
+def test_a_flag_set_in_the_same_phase_does_not_count(root):
+    text = PHASE_ONE.replace("reflections:", "consequences:\n  - {when: asked-family, text: Too soon.}\nreflections:")
+    errors = errors_after(root, "01-one.md", text)
+    assert len(errors) == 1 and "not set by any option of an earlier phase" in errors[0]
+
+
+def test_duplicate_ids_across_phases(root):
+    errors = errors_after(root, "02-two.md", PHASE_TWO.replace("id: test-d3\n", "id: test-d1\n"))
+    assert len(errors) == 1 and "id 'test-d1' is already used in cases/01-test-case/01-one.md" in errors[0]
+
+
+def test_unknown_competency_in_a_decision(root):
+    errors = errors_after(root, "02-two.md", PHASE_TWO.replace("competencies: [TR2]", "competencies: [TR9]"))
+    assert len(errors) == 1 and "decisions.0.competencies.0: unknown competency code 'TR9'" in errors[0]
+
+
+def test_link_ends_must_be_nodes(root):
+    errors = errors_after(root, "01-one.md", PHASE_ONE.replace("{from: mum, to: gp", "{from: mum, to: dentist"))
+    assert errors[0] == "cases/01-test-case/01-one.md:7: care_map: link end 'dentist' is not a node of this map"
+    assert "flag 'chart-only'" in errors[1]  # phase 2 then reads a flag nobody could have set
+
+
+def test_a_decision_needs_a_strong_option(root):
+    errors = errors_after(root, "02-two.md", PHASE_TWO.replace("text: Meet the nurse, alignment: strong",
+                                                               "text: Meet the nurse, alignment: partial"))
+    assert len(errors) == 1 and "at least one option with alignment 'strong'" in errors[0]
+
+
+def test_map_change_between_phases(case):
+    one, two = case.phases
+    change = rules.map_change(one.care_map, two.care_map)
+    assert change.joined == ("School nurse",) and change.left == ("Early intervention",)
+    assert change.sectors_added == ("School",) and change.sectors_gone == ("Early intervention",)
+    assert (change.size_before, change.size_after) == (3, 3) and not change.unchanged
+    first = rules.map_change(None, one.care_map)
+    assert first.joined == ("Mum", "Family doctor", "Early intervention") and first.left == ()
+
+
+def test_flags_from_earlier_phases_bring_consequences(case):
+    one, two = case.phases
+    assert rules.consequences_for(case, two, {"test-d1": "test-d1-b"}) == [
+        "Because you only read the chart, the family felt unheard."]
+    assert rules.consequences_for(case, two, {"test-d1": "test-d1-a"}) == []
+    assert rules.consequences_for(case, one, {"test-d1": "test-d1-b"}) == []
+
+
+def test_map_exercise_marking(case):
+    one = case.phases[0]
+    assert rules.map_exercise_choices(one) == ["Early intervention", "Family doctor", "Mum", "School nurse"]
+    result = rules.mark_map_exercise(one, {"Mum", "Family doctor", "School nurse"})
+    assert result.found == ("Mum", "Family doctor") and result.missed == ("Early intervention",)
+    assert result.wrong == (("School nurse", "Too early."),)
+    assert result.score == pytest.approx((2 - 1) / 3)
+
+
+def test_alignment_summary_and_competencies_evidenced(case):
+    summary = rules.summarise(case, {"test-d1": "test-d1-a", "test-d2": "test-d2-b", "test-d3": "test-d3-b"})
+    assert summary.alignment_counts == {"strong": 1, "partial": 1, "weak": 1}
+    assert summary.competencies == ("FP1", "CM2", "TR2")
+    assert (summary.decisions_made, summary.decisions_total) == (3, 3)
+
+
+def test_resume_phase_is_clamped(case):
+    assert rules.resume_phase(case, 0).id == "test-phase-1"
+    assert rules.resume_phase(case, 9).id == "test-phase-2"
+
+
+def test_dot_has_the_child_at_the_centre_and_every_node(case):
+    dot = rules.care_map_dot(case.phases[0].care_map, 'Kit "K"')
+    assert dot.startswith("graph caremap {") and dot.rstrip().endswith("}")
+    assert 'child [label="Kit \\"K\\""' in dot
+    assert '"mum" -- "gp"' in dot and 'style=dotted' in dot  # the missing link is drawn dotted
+    assert 'child -- "mum"' in dot  # family sit beside the child
+    assert "Kit" in rules.alt_text(case.phases[0].care_map, "Kit")
+    rows = rules.care_map_rows(case.phases[0].care_map)
+    assert rows[0]["Sector"] == "Family" and "Family doctor (visits, ok)" in rows[0]["Linked with"]
+
+
+# ---------------------------------------------------------------- playing through the store
+
+
+@pytest.fixture
+def people(db, now):
+    practice = A.create_practice(db, A.SYSTEM, "Maple", now)
+    found = {}
+    for name, role in (("lee", LEAD), ("tr1", TRAINEE), ("tr2", TRAINEE), ("tr3", TRAINEE), ("tr4", TRAINEE)):
+        pid = A.create_person(db, A.SYSTEM, username=name, display_name=name, password="long enough pw", now=now)
+        A.add_membership(db, A.SYSTEM, pid, practice, role, now)
+        found[name] = A.load_person(db, pid)
+    found["practice"] = practice
+    return found
+
+
+def test_play_a_phase_resume_and_finish(db, now, case, people):
+    t1 = people["tr1"]
+    one, two = case.phases
+    attempt = S.start_attempt(db, t1, case, now)
+    with pytest.raises(S.CaseError, match="every decision"):
+        S.advance(db, t1, attempt.id, case, now)
+    S.choose(db, t1, attempt.id, one, one.decisions[0], "test-d1-b", now)
+    with pytest.raises(S.CaseError, match="already made"):
+        S.choose(db, t1, attempt.id, one, one.decisions[0], "test-d1-a", now)
+    S.choose(db, t1, attempt.id, one, one.decisions[1], "test-d2-a", now)
+    S.save_reflection(db, t1, attempt.id, one, 0, "Ask first.", now)
+    S.save_reflection(db, t1, attempt.id, one, 0, "Ask first, then plan.", now)
+    S.advance(db, t1, attempt.id, case, now)
+    resumed = S.latest_attempt(db, t1, case.id)
+    assert resumed.phase_reached == 1 and rules.resume_phase(case, resumed.phase_reached) == two
+    assert resumed.reflections == {("test-phase-1", 0): "Ask first, then plan."}
+    assert rules.consequences_for(case, two, resumed.choices)  # the weak first choice echoes
+    S.choose(db, t1, attempt.id, two, two.decisions[0], "test-d3-a", now)
+    S.advance(db, t1, attempt.id, case, now + timedelta(hours=1))
+    assert S.latest_attempt(db, t1, case.id).completed
+    with pytest.raises(S.CaseError, match="finished"):
+        S.choose(db, t1, attempt.id, two, two.decisions[0], "test-d3-b", now)
+    replay = S.start_attempt(db, t1, case, now)
+    assert replay.id != attempt.id and S.latest_attempt(db, t1, case.id).choices == {}
+
+
+def test_nobody_plays_someone_elses_attempt(db, now, case, people):
+    attempt = S.start_attempt(db, people["tr1"], case, now)
+    with pytest.raises(PermissionDenied):
+        S.choose(db, people["tr2"], attempt.id, case.phases[0], case.phases[0].decisions[0], "test-d1-a", now)
+
+
+def test_reflections_are_bounded(db, now, case, people):
+    attempt = S.start_attempt(db, people["tr1"], case, now)
+    with pytest.raises(S.CaseError, match="under 5,000"):
+        S.save_reflection(db, people["tr1"], attempt.id, case.phases[0], 0, "x" * 5001, now)
+
+
+def test_insights_count_latest_choices_and_hide_small_numbers(db, now, case, people):
+    one = case.phases[0]
+    for name, option in (("tr1", "test-d1-a"), ("tr2", "test-d1-a"), ("tr3", "test-d1-a"), ("tr4", "test-d1-b")):
+        attempt = S.start_attempt(db, people[name], case, now)
+        S.choose(db, people[name], attempt.id, one, one.decisions[0], option, now)
+    counts = S.practice_choices(db, people["lee"], people["practice"], ["test-d1"])
+    assert counts == {"test-d1": {"test-d1-a": 3, "test-d1-b": 1}}
+    assert [S.shown_count(n) for n in (0, 1, 2, 3)] == ["0", "fewer than 3", "fewer than 3", "3"]
+    with pytest.raises(PermissionDenied):
+        S.practice_choices(db, people["tr1"], people["practice"], ["test-d1"])
