@@ -6,6 +6,7 @@ shows, the care-map exercise, the alignment summary, and the DOT text that draws
 
 from __future__ import annotations
 
+import textwrap
 from collections import Counter
 from dataclasses import dataclass
 
@@ -158,19 +159,27 @@ QUALITY_STYLES = {"strong": "penwidth=2.4", "ok": "penwidth=1.2", "strained": 's
                   "missing": 'style=dotted, color="#B00020"'}
 
 
-def _quote(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+def _quote(text: str, wrap: int | None = None) -> str:
+    """A DOT string literal; long labels are wrapped onto several lines."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    if wrap:
+        escaped = "\\n".join(textwrap.wrap(escaped, wrap, break_long_words=False)) or escaped
+    return f'"{escaped}"'
 
 
 def care_map_dot(care_map: CareMap, child_name: str) -> str:
-    """Graphviz DOT for a care map: the child and family at the centre, sectors as coloured clusters."""
-    lines = ["graph caremap {", '  layout=neato; overlap=false; splines=true; sep="+12";',
-             '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=10, color="#5A6B69"];',
-             '  edge [color="#5A6B69", fontname="Helvetica", fontsize=8];',
-             f'  child [label={_quote(child_name)}, shape=ellipse, fillcolor="#0B6E69", fontcolor="white", '
-             "fontsize=13, pos=\"0,0!\"];"]
+    """Graphviz DOT for a care map: the child at the centre, family beside them, sectors by colour."""
+    lines = ["graph caremap {", '  layout=twopi; root=child; ranksep=1.4; overlap=false; splines=true;',
+             '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=14, color="#5A6B69"];',
+             '  edge [color="#5A6B69"];',
+             f'  child [label={_quote(child_name, 16)}, shape=ellipse, fillcolor="#0B6E69", fontcolor="white", '
+             "fontsize=16];"]
     for node in care_map.nodes:
-        lines.append(f"  {_quote(node.id)} [label={_quote(node.label)}, fillcolor=\"{SECTOR_COLOURS[node.sector]}\"];")
+        lines.append(f"  {_quote(node.id)} [label={_quote(node.label, 22)}, fillcolor=\"{SECTOR_COLOURS[node.sector]}\"];")
+    linked = {end for link in care_map.links for end in (link.source, link.to)}
+    for node in care_map.nodes:  # keep unlinked people on the map, in the ring around the child
+        if node.id not in linked and node.sector != "family":
+            lines.append(f"  child -- {_quote(node.id)} [style=invis];")
     family = [n.id for n in care_map.nodes if n.sector == "family"]
     for member in family:  # family sit next to the child even without an explicit link
         if not any({link.source, link.to} == {member, CHILD} for link in care_map.links):
