@@ -25,7 +25,7 @@ def signed_out(run: session.Run) -> None:
 
 def signed_in(run: session.Run) -> None:
     person = run.person
-    page = st.navigation(registry.navigation_for(person))
+    page = st.navigation(registry.navigation_for(person), expanded=True)
     if accounts.only_demo_accounts(run.db):
         st.warning("DEMO: everything here is made-up demo data.", icon=":material/science:")
     if person.is_admin and (errors := content.library().errors):

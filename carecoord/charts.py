@@ -38,3 +38,25 @@ def growth_chart(rows: list[dict], *, title: str = "Level by domain over time",
                         header=alt.Header(labelFontWeight="bold", labelFontSize=12)),
         columns=3,
     ).properties(title=title)
+
+
+def curriculum_map_chart(rows: list[dict]) -> alt.LayerChart:
+    """Modules (rows) by competencies (columns): a filled cell where a module builds a competency.
+
+    rows: {"module": str, "order": int, "competency": code, "domain": str, "builds": bool}
+    """
+    modules = [r["module"] for r in sorted(rows, key=lambda r: r["order"])]
+    base = alt.Chart(alt.Data(values=rows)).encode(
+        x=alt.X("competency:N", title="Competency", sort=None, axis=alt.Axis(labelAngle=0, orient="top")),
+        y=alt.Y("module:N", title=None, sort=list(dict.fromkeys(modules)), axis=alt.Axis(labelLimit=320)),
+        tooltip=[alt.Tooltip("module:N", title="Module"), alt.Tooltip("competency:N", title="Competency"),
+                 alt.Tooltip("domain:N", title="Domain")],
+    )
+    cells = base.mark_rect(stroke="#FFFFFF", strokeWidth=1).encode(
+        color=alt.Color("builds:N", title="Builds it", scale=alt.Scale(domain=[True, False],
+                                                                        range=["#0072B2", "#F1F5F4"]),
+                        legend=alt.Legend(labelExpr="datum.value ? 'yes' : 'no'")),
+    )
+    marks = base.transform_filter("datum.builds").mark_text(text="●", color="#FFFFFF", fontSize=9)
+    return (cells + marks).properties(width=alt.Step(22), height=alt.Step(22),
+                                      title="Which modules build which competencies")

@@ -28,6 +28,8 @@ from carecoord.content.models import (
     ModuleMeta,
     Phase,
     PhaseMeta,
+    Track,
+    TracksFile,
 )
 
 MAX_FILE_BYTES = 200_000
@@ -179,10 +181,11 @@ def load_library(root: Path | None = None) -> Library:
     retired_codes = set(framework.retired) if framework else set()
     ids = _Ids()
     modules = _load_curriculum(root, codes, retired_codes, ids, collect)
+    tracks = _load_tracks(root, {m.id for m in modules}, ids, collect)
     cases = _load_cases(root, codes, retired_codes, ids, collect)
     instruments = _load_instruments(root, collect)
     return Library(root=str(root), fingerprint=fingerprint(root), framework=framework,
-                   modules=tuple(modules), cases=tuple(cases), instruments=tuple(instruments),
+                   modules=tuple(modules), tracks=tuple(tracks), cases=tuple(cases), instruments=tuple(instruments),
                    errors=tuple(errors))
 
 
@@ -258,6 +261,25 @@ def _load_curriculum(root: Path, codes: set[str], retired_codes: set[str], ids: 
                               content_hash=source.content_hash, lessons=tuple(lessons)))
     modules.sort(key=lambda m: (m.order, m.path))
     return modules
+
+
+def _load_tracks(root: Path, module_ids: set[str], ids: _Ids, collect) -> list[Track]:
+    path = root / "curriculum" / "tracks.yaml"
+    if not path.exists():
+        return []
+    try:
+        source = _Source(root, path)
+        tracks = source.validate(TracksFile, source.data()).tracks
+        for t_index, track in enumerate(tracks):
+            ids.claim(source, track.id, ("tracks", t_index, "id"), f"tracks.{t_index}.id")
+            for m_index, module_id in enumerate(track.modules):
+                if module_id not in module_ids:
+                    raise source.problem(source.line_of(("tracks", t_index, "modules", m_index)),
+                                         f"tracks.{t_index}.modules.{m_index}", f"no module has the id {module_id!r}")
+        return list(tracks)
+    except _FileProblem as problem:
+        collect(problem)
+        return []
 
 
 def _load_cases(root: Path, codes: set[str], retired_codes: set[str], ids: _Ids, collect) -> list[Case]:

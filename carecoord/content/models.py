@@ -178,6 +178,19 @@ class Module(ModuleMeta):
     lessons: tuple[Lesson, ...] = ()
 
 
+class Track(Strict):
+    """A named, ordered set of modules a lead can assign in one step (curriculum/tracks.yaml)."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    title: str = Field(min_length=1)
+    description: str = ""
+    modules: tuple[str, ...] = Field(min_length=1)
+
+
+class TracksFile(Strict):
+    tracks: tuple[Track, ...] = ()
+
+
 # ---------------------------------------------------------------- the library
 
 
@@ -198,9 +211,13 @@ class Library(Strict):
     fingerprint: str
     framework: Framework | None = None
     modules: tuple[Module, ...] = ()
+    tracks: tuple[Track, ...] = ()
     cases: tuple["Case", ...] = ()
     instruments: tuple["CapabilityInstrument | RelationalInstrument", ...] = ()
     errors: tuple[ContentError, ...] = ()
+
+    def track(self, track_id: str) -> Track | None:
+        return next((t for t in self.tracks if t.id == track_id), None)
 
     def case(self, case_id: str) -> "Case | None":
         return next((c for c in self.cases if c.id == case_id), None)

@@ -92,9 +92,9 @@ def load(db: Database, now: datetime, library: Library | None = None) -> DemoCon
 
 def builders() -> list[Builder]:
     """Each feature's demo builder, in the order they run (later ones may use earlier data)."""
-    from carecoord.demo import assessments, cases, learning
+    from carecoord.demo import assessments, cases, learning, plans
 
-    return [learning.build, assessments.build, cases.build]
+    return [learning.build, assessments.build, cases.build, plans.build]
 
 
 def is_loaded(db: Database) -> bool:

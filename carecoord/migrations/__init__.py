@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from sqlite_utils import Database, Migrations
 
-from carecoord.migrations import accounts, assessments, cases, learning
+from carecoord.migrations import accounts, assessments, cases, learning, plans
 
 SETS: tuple[Migrations, ...] = (accounts.migrations, learning.migrations, assessments.migrations,
-                                 cases.migrations)
+                                 cases.migrations, plans.migrations)
 
 
 def apply_all(db: Database) -> None:

@@ -1,8 +1,8 @@
 import streamlit as st
 
-from carecoord import learning as rules
+from carecoord import learning as rules, plans as plan_rules
 from carecoord.people import FAMILY_FACULTY, LEAD, TRAINEE
-from carecoord.store import learning
+from carecoord.store import learning, plans
 from carecoord.ui import content, session
 
 LESSON_PAGE = "carecoord/ui/app_pages/lesson.py"
@@ -17,6 +17,25 @@ st.progress(rules.fraction(done, total), text=f"Overall: {done} of {total} lesso
 right, answered = progress.check_score(library.lessons)
 if answered:
     st.caption(f"Knowledge checks: {right} of {answered} right at the first attempt.")
+
+STATUS_ICONS = {"overdue": ":material/error:", "due soon": ":material/schedule:", "assigned": ":material/event:",
+                "done": ":material/check_circle:", "done late": ":material/check_circle:"}
+for plan in plans.plans_for(run.db, run.person, run.person):
+    statuses = plan_rules.plan_statuses(plan.items, library, progress, run.now, plan.timezone)
+    summary = plan_rules.summarise(statuses)
+    st.subheader(f"Assigned by {plan.practice_name}")
+    if summary.overdue:
+        st.error(f"{summary.overdue} assigned module(s) overdue.", icon=":material/error:")
+    for status in statuses:
+        module = library.module(status.item.module_id)
+        first = next((lesson for lesson in module.lessons if not progress.is_complete(lesson)), None) if module else None
+        when = (f"overdue since {status.item.due_on:%d %b %Y}" if status.status == "overdue"
+                else f"due {status.item.due_on:%d %b %Y}")
+        label = f"{status.title}: {status.status}, {when} ({status.done}/{status.total} lessons)"
+        if first is not None:
+            st.page_link(LESSON_PAGE, label=label, icon=STATUS_ICONS[status.status], query_params={"lesson": first.id})
+        else:
+            st.markdown(f"{STATUS_ICONS[status.status]} {label}")
 
 if (upcoming := progress.next_lesson(library)) is not None:
     module = library.module_of(upcoming)

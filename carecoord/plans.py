@@ -1,0 +1,105 @@
+"""Learning plans: which assigned modules are done, due or overdue, in the practice's time zone (pure)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from carecoord.content.models import Library
+from carecoord.learning import Progress
+
+DUE_SOON_DAYS = 14
+Status = Literal["done", "done late", "overdue", "due soon", "assigned"]
+
+
+def zone(name: str | None) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def local_date(moment: datetime, timezone: str | None) -> date:
+    """The calendar day a moment falls on in the practice's time zone."""
+    return moment.astimezone(zone(timezone)).date()
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    id: int
+    module_id: str
+    due_on: date
+    whole_practice: bool
+    track_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ItemStatus:
+    item: PlanItem
+    title: str
+    status: Status
+    done: int
+    total: int
+    days_left: int  # negative when overdue
+
+
+def item_status(item: PlanItem, library: Library, progress: Progress, now: datetime, timezone: str) -> ItemStatus:
+    """Done means every lesson of the module complete; a module finished after its due day is "done late".
+
+    Due days are whole days in the practice's time zone: an item due on the 5th is overdue from the 6th.
+    """
+    module = library.module(item.module_id)
+    today = local_date(now, timezone)
+    days_left = (item.due_on - today).days
+    if module is None:
+        return ItemStatus(item, item.module_id, "assigned", 0, 0, days_left)
+    done, total = progress.counts(module)
+    if total and done == total:
+        finished = max(progress.completed[lesson.id] for lesson in module.lessons)
+        late = local_date(finished, timezone) > item.due_on
+        return ItemStatus(item, module.title, "done late" if late else "done", done, total, days_left)
+    if days_left < 0:
+        status: Status = "overdue"
+    elif days_left <= DUE_SOON_DAYS:
+        status = "due soon"
+    else:
+        status = "assigned"
+    return ItemStatus(item, module.title, status, done, total, days_left)
+
+
+def plan_statuses(items: list[PlanItem], library: Library, progress: Progress, now: datetime,
+                  timezone: str) -> list[ItemStatus]:
+    """One status per module (a module assigned twice counts once, at its earliest due day)."""
+    earliest: dict[str, PlanItem] = {}
+    for item in sorted(items, key=lambda i: (i.due_on, i.id)):
+        earliest.setdefault(item.module_id, item)
+    statuses = [item_status(i, library, progress, now, timezone) for i in earliest.values()]
+    order = {"overdue": 0, "due soon": 1, "assigned": 2, "done late": 3, "done": 4}
+    return sorted(statuses, key=lambda s: (order[s.status], s.item.due_on))
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    assigned: int
+    done: int
+    overdue: int
+    due_soon: int
+
+    @property
+    def label(self) -> str:
+        if not self.assigned:
+            return "nothing assigned"
+        if self.overdue:
+            return "behind"
+        return "complete" if self.done == self.assigned else "on track"
+
+
+def summarise(statuses: list[ItemStatus]) -> PlanSummary:
+    return PlanSummary(
+        assigned=len(statuses),
+        done=sum(s.status in ("done", "done late") for s in statuses),
+        overdue=sum(s.status == "overdue" for s in statuses),
+        due_soon=sum(s.status == "due soon" for s in statuses),
+    )

@@ -1,0 +1,115 @@
+"""Learning plans: assigning modules (or a track) to a trainee or a whole practice, with due days."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlite_utils import Database
+
+from carecoord import permissions, plans
+from carecoord.clock import iso
+from carecoord.content.models import Library
+from carecoord.db import write
+from carecoord.people import LEAD, TRAINEE, Person
+from carecoord.permissions import require
+from carecoord.store.accounts import record
+
+
+class PlanError(ValueError):
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def assign(db: Database, actor: Person, practice_id: int, module_ids: list[str], due_on: date, now: datetime, *,
+           library: Library, person_id: int | None = None, track_id: str | None = None) -> int:
+    """Assign modules to one trainee (person_id) or the whole practice (None); audited. Returns items added."""
+    require(actor.has_role(LEAD, practice_id) and not actor.disabled,
+            "Only a lead of this practice can assign learning.")
+    if not module_ids:
+        raise PlanError("Choose at least one module or a track.", "modules")
+    unknown = [m for m in module_ids if library.module(m) is None]
+    if unknown:
+        raise PlanError(f"Unknown module(s): {', '.join(unknown)}.", "modules")
+    timezone = _timezone(db, practice_id)
+    if due_on < plans.local_date(now, timezone):
+        raise PlanError("The due day cannot be in the past.", "due_on")
+    if person_id is not None:
+        member = db.execute("SELECT 1 FROM membership WHERE person_id = ? AND practice_id = ? AND role = ? AND active",
+                            [person_id, practice_id, TRAINEE]).fetchone()
+        if member is None:
+            raise PlanError("That person is not a trainee of this practice.", "person")
+    with write(db):
+        for module_id in module_ids:
+            db.execute(
+                """INSERT INTO plan_item (practice_id, person_id, module_id, track_id, due_on, assigned_by, assigned_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                [practice_id, person_id, module_id, track_id, due_on.isoformat(), actor.id, iso(now)],
+            )
+        record(db, actor, "plan.assign", f"practice:{practice_id}", now, person_id=person_id, modules=module_ids,
+               track=track_id, due_on=due_on.isoformat())
+    return len(module_ids)
+
+
+def remove(db: Database, actor: Person, item_id: int, now: datetime) -> None:
+    row = next(db.query("SELECT practice_id, person_id, module_id FROM plan_item WHERE id = ? AND removed_at IS NULL",
+                        [item_id]), None)
+    if row is None:
+        raise PlanError("That plan item no longer exists.")
+    require(actor.has_role(LEAD, row["practice_id"]), "Only a lead of this practice can change its plan.")
+    with write(db):
+        db.execute("UPDATE plan_item SET removed_at = ? WHERE id = ?", [iso(now), item_id])
+        record(db, actor, "plan.remove", f"practice:{row['practice_id']}", now, item=item_id,
+               person_id=row["person_id"], module=row["module_id"])
+
+
+def _timezone(db: Database, practice_id: int) -> str:
+    row = db.execute("SELECT timezone FROM practice WHERE id = ?", [practice_id]).fetchone()
+    return row[0] if row else "UTC"
+
+
+def _items(rows) -> list[plans.PlanItem]:
+    return [plans.PlanItem(id=r["id"], module_id=r["module_id"], due_on=date.fromisoformat(r["due_on"]),
+                           whole_practice=r["person_id"] is None, track_id=r["track_id"]) for r in rows]
+
+
+@dataclass(frozen=True)
+class PersonPlan:
+    practice_id: int
+    practice_name: str
+    timezone: str
+    items: list[plans.PlanItem]
+
+
+def plans_for(db: Database, actor: Person, subject: Person) -> list[PersonPlan]:
+    """The plan items that apply to a person, per practice they are a trainee in."""
+    require(permissions.may_view_person(actor, subject), "You may not see that person's learning plan.")
+    found = []
+    for practice_id in sorted(subject.practice_ids(TRAINEE)):
+        rows = db.query("""SELECT id, module_id, track_id, due_on, person_id FROM plan_item
+                           WHERE practice_id = ? AND removed_at IS NULL AND (person_id IS NULL OR person_id = ?)
+                           ORDER BY due_on, id""", [practice_id, subject.id])
+        practice = db.execute("SELECT name, timezone FROM practice WHERE id = ?", [practice_id]).fetchone()
+        found.append(PersonPlan(practice_id, practice[0], practice[1], _items(rows)))
+    return [p for p in found if p.items]
+
+
+@dataclass(frozen=True)
+class AssignedRow:
+    id: int
+    module_id: str
+    track_id: str | None
+    due_on: date
+    person: str  # a name, or "Whole practice"
+
+
+def practice_plan(db: Database, actor: Person, practice_id: int) -> list[AssignedRow]:
+    require(actor.has_role(LEAD, practice_id), "Only a lead of this practice sees its learning plan.")
+    rows = db.query("""SELECT plan_item.id, module_id, track_id, due_on,
+                              coalesce(person.display_name, 'Whole practice') AS person
+                       FROM plan_item LEFT JOIN person ON person.id = plan_item.person_id
+                       WHERE practice_id = ? AND removed_at IS NULL ORDER BY due_on, person, module_id""",
+                    [practice_id])
+    return [AssignedRow(id=r["id"], module_id=r["module_id"], track_id=r["track_id"],
+                        due_on=date.fromisoformat(r["due_on"]), person=r["person"]) for r in rows]

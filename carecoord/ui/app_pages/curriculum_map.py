@@ -1,0 +1,36 @@
+import streamlit as st
+
+from carecoord import charts
+from carecoord.people import LEAD
+from carecoord.ui import content, session
+
+run = session.page(LEAD)
+library = content.library()
+framework = library.framework
+
+st.title("Curriculum map")
+st.write("Which modules build which competencies, so you can see where coverage is thin.")
+if framework is None:
+    st.error("The competency framework could not be loaded.")
+    st.stop()
+
+rows = [{"module": f"{m.order}. {m.title}", "order": m.order, "competency": c.code,
+         "domain": framework.domain_of(c.code).name, "builds": c.code in m.competencies}
+        for m in library.modules for c in framework.competencies]
+st.altair_chart(charts.curriculum_map_chart(rows))
+
+st.subheader("Coverage by competency")
+coverage = [{"Competency": f"{c.code} {c.name}", "Domain": framework.domain_of(c.code).name,
+             "Modules": len(library.modules_building(c.code)),
+             "Which": "; ".join(m.title for m in library.modules_building(c.code))} for c in framework.competencies]
+thin = [row for row in coverage if row["Modules"] <= 1]
+if thin:
+    st.warning("Thin coverage (built by one module or none): " + ", ".join(r["Competency"] for r in thin),
+               icon=":material/warning:")
+st.dataframe(coverage, hide_index=True)
+
+st.subheader("Coverage by domain")
+st.dataframe([{"Domain": d.name, "Competencies": len(d.competencies),
+               "Modules building any of them": sum(any(c.code in m.competencies for c in d.competencies)
+                                                   for m in library.modules)} for d in framework.domains],
+             hide_index=True)

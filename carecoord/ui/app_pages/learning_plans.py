@@ -1,0 +1,77 @@
+from datetime import timedelta
+
+import streamlit as st
+
+from carecoord import plans as rules
+from carecoord.people import LEAD, TRAINEE
+from carecoord.store import accounts, assessments, learning, plans
+from carecoord.ui import content, session
+from carecoord.ui.forms import field_errors, show_field_error
+
+run = session.page(LEAD)
+me = run.person
+library = content.library()
+
+st.title("Learning plans")
+practices = [m for m in me.memberships if m.role == LEAD and m.active]
+practice = st.selectbox("Practice", practices, format_func=lambda m: m.practice_name) if len(practices) > 1 \
+    else practices[0]
+timezone = accounts.get_practice(run.db, practice.practice_id).timezone
+today = rules.local_date(run.now, timezone)
+trainees = [p for p in assessments.trainees_to_observe(run.db, me) if practice.practice_id in p.practice_ids(TRAINEE)]
+
+st.subheader("Assign learning")
+with st.form("assign"):
+    errors = field_errors("assign")
+    kind = st.radio("What", ["Modules", "A track"], horizontal=True)
+    chosen_modules = st.multiselect("Modules", [m.id for m in library.modules],
+                                    format_func=lambda mid: f"{library.module(mid).order}. {library.module(mid).title}")
+    track = st.selectbox("Track", library.tracks, format_func=lambda t: f"{t.title} ({len(t.modules)} modules)")
+    show_field_error(errors, "modules")
+    who = st.selectbox("To", [None, *trainees], format_func=lambda p: "The whole practice" if p is None else p.display_name)
+    show_field_error(errors, "person")
+    due_on = st.date_input("Due on", value=today + timedelta(days=30), min_value=today,
+                           help=f"Due days are counted in the practice's time zone ({timezone}).")
+    show_field_error(errors, "due_on")
+    if st.form_submit_button("Assign", type="primary"):
+        module_ids = list(track.modules) if kind == "A track" and track else chosen_modules
+        with errors.catch():
+            count = plans.assign(run.db, me, practice.practice_id, module_ids, due_on, run.now, library=library,
+                                 person_id=who.id if who else None,
+                                 track_id=track.id if kind == "A track" and track else None)
+            st.session_state["assigned"] = (f"Assigned {count} module(s) to "
+                                            f"{'the whole practice' if who is None else who.display_name}, due {due_on:%d %B %Y}.")
+        st.rerun()
+if message := st.session_state.pop("assigned", None):
+    st.success(message)
+
+st.subheader("Completion against the plan")
+st.caption(f"Today in {timezone}: {today:%d %B %Y}. Overdue means the due day has passed and the module is not complete.")
+rows, details = [], {}
+for trainee in trainees:
+    person_plans = [p for p in plans.plans_for(run.db, me, trainee) if p.practice_id == practice.practice_id]
+    items = person_plans[0].items if person_plans else []
+    progress = learning.progress(run.db, me, trainee)
+    statuses = rules.plan_statuses(items, library, progress, run.now, timezone)
+    summary = rules.summarise(statuses)
+    details[trainee.display_name] = statuses
+    rows.append({"Trainee": trainee.display_name, "Assigned": summary.assigned, "Done": summary.done,
+                 "Due soon": summary.due_soon, "Overdue": summary.overdue, "Status": summary.label})
+st.dataframe(rows, hide_index=True)
+for name, statuses in details.items():
+    if statuses:
+        with st.expander(name):
+            st.table([{"Module": s.title, "Due": f"{s.item.due_on:%d %b %Y}", "Lessons": f"{s.done}/{s.total}",
+                       "Status": s.status} for s in statuses])
+
+assigned = plans.practice_plan(run.db, me, practice.practice_id)
+if assigned:
+    st.subheader("Everything assigned")
+    st.dataframe([{"To": a.person, "Module": library.module(a.module_id).title if library.module(a.module_id)
+                   else a.module_id, "Track": a.track_id or "", "Due": f"{a.due_on:%d %b %Y}"} for a in assigned],
+                 hide_index=True)
+    item = st.selectbox("Remove an assignment", assigned, index=None, placeholder="Choose one to remove",
+                        format_func=lambda a: f"{a.person}: {library.module(a.module_id).title if library.module(a.module_id) else a.module_id} (due {a.due_on:%d %b})")
+    if item is not None and st.button("Remove it"):
+        plans.remove(run.db, me, item.id, run.now)
+        st.rerun()

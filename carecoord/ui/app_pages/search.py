@@ -1,0 +1,25 @@
+import streamlit as st
+
+from carecoord import search
+from carecoord.ui import content, session
+from carecoord.ui.registry import LEARNERS
+
+LESSON_PAGE = "carecoord/ui/app_pages/lesson.py"
+
+run = session.page(*LEARNERS)
+library = content.library()
+
+st.title("Search lessons")
+query = st.text_input("Search the lessons", value=st.query_params.get("q", ""), max_chars=search.MAX_QUERY_CHARS,
+                      placeholder="for example: transition conference, teach-back, prior authorisation")
+if query:
+    st.query_params["q"] = query
+    hits = search.search(library, query)
+    st.caption(f"{len(hits)} lesson(s) contain every word of “{query}”." if hits else
+               f"No lesson contains every word of “{query}”. Try fewer or different words.")
+    for hit in hits:
+        with st.container(border=True):
+            st.page_link(LESSON_PAGE, label=hit.lesson.title, icon=":material/menu_book:",
+                         query_params={"lesson": hit.lesson.id})
+            st.caption(f"{hit.module.order}. {hit.module.title}")
+            st.text(hit.snippet)
