@@ -15,7 +15,9 @@ def signed_out(run: session.Run) -> None:
     # Register every page, hidden, so the address asked for (a deep link) survives signing in.
     st.navigation(registry.navigation_for(None), position="hidden")
     session.sync_cookie(run)
-    if run.person is not None:
+    if run.person is not None and run.locked:
+        gate.unlock(run)
+    elif run.person is not None:
         gate.change_password_first(run)
     elif accounts.person_count(run.db) == 0:
         gate.set_up(run)
@@ -34,6 +36,14 @@ def signed_in(run: session.Run) -> None:
     with st.sidebar:
         st.markdown(f"**{person.display_name}**")
         st.caption(", ".join(sorted(ROLE_LABELS[r] for r in person.roles)) or "No role yet")
+        practices = session.practices_of(person)
+        if len(practices) > 1:
+            ids = [m.practice_id for m in practices]
+            chosen = st.selectbox("Practice", ids, index=ids.index(run.practice.practice_id),
+                                  format_func=lambda pid: next(m.practice_name for m in practices if m.practice_id == pid))
+            if chosen != run.practice.practice_id:
+                session.switch_practice(chosen)
+                st.rerun()
         if st.button("Sign out", icon=":material/logout:"):
             session.sign_out(run)
             st.rerun()
@@ -42,8 +52,9 @@ def signed_in(run: session.Run) -> None:
 
 
 run = session.start_run()
+content.base_styles()
 try:
-    if run.person is None or run.person.must_change_password:
+    if run.person is None or run.person.must_change_password or run.locked:
         signed_out(run)
     else:
         signed_in(run)

@@ -75,6 +75,15 @@ def cmd_validate(args) -> int:
     return 1 if problems else 0
 
 
+def cmd_purge(args) -> int:
+    """Delete the text of family stories withdrawn 30 or more days ago (run daily, e.g. from cron)."""
+    from carecoord.store import stories
+
+    purged = stories.purge_due(_open(args), accounts.SYSTEM, clock.utcnow())
+    print(f"Purged the text of {purged} withdrawn story(ies).")
+    return 0
+
+
 def cmd_migrate(args) -> int:
     _open(args)
     print("The database schema is up to date.")
@@ -109,6 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
     validate.set_defaults(handler=cmd_validate)
 
     commands.add_parser("migrate", help="bring the database schema up to date").set_defaults(handler=cmd_migrate)
+    commands.add_parser("purge", help="delete the text of stories withdrawn 30 or more days ago"
+                        ).set_defaults(handler=cmd_purge)
     return parser
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 def utcnow() -> datetime:
@@ -19,3 +20,28 @@ def parse(text: str | None) -> datetime | None:
         return None
     moment = datetime.fromisoformat(text)
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def zone(name: str | None) -> ZoneInfo:
+    """The IANA time zone by name; unknown names fall back to UTC rather than failing a page."""
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def is_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+        return True
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+
+
+def local_date(moment: datetime, timezone: str | None) -> date:
+    """The calendar day a moment falls on in a practice's time zone."""
+    return moment.astimezone(zone(timezone)).date()
+
+
+def local(moment: datetime, timezone: str | None) -> datetime:
+    return moment.astimezone(zone(timezone))

@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from statistics import mean
 from typing import Literal
 
+from carecoord.clock import local_date
 from carecoord.content.models import Framework, Library, Module
 
 SELF = "self"
@@ -124,9 +125,12 @@ def round_label(round_months: int) -> str:
     return "Baseline" if round_months == 0 else f"{round_months} months"
 
 
-def reassessment_due(last_submitted: datetime | None, now: datetime) -> bool:
-    """A self-assessment is suggested when there is none, or 90 days after the last."""
-    return last_submitted is None or now - last_submitted >= REASSESS_AFTER
+def reassessment_due(last_submitted: datetime | None, now: datetime, timezone: str = "UTC") -> bool:
+    """A self-assessment is suggested when there is none, or from the 90th day after the last,
+    counting calendar days in the practice's time zone."""
+    if last_submitted is None:
+        return True
+    return (local_date(now, timezone) - local_date(last_submitted, timezone)).days >= REASSESS_AFTER.days
 
 
 # ---------------------------------------------------------------- summaries and gaps

@@ -9,17 +9,19 @@ from pydantic import BaseModel, ConfigDict
 TRAINEE = "trainee"
 LEAD = "lead"
 FAMILY_FACULTY = "family_faculty"
+TEAM_MEMBER = "team_member"  # answers practice surveys only
 ADMIN = "admin"  # global, not a membership role
 
-ROLES = (TRAINEE, LEAD, FAMILY_FACULTY)
+ROLES = (TRAINEE, LEAD, FAMILY_FACULTY, TEAM_MEMBER)
 ROLE_LABELS = {
     TRAINEE: "Care coordinator (trainee)",
     LEAD: "Practice lead",
     FAMILY_FACULTY: "Family faculty",
+    TEAM_MEMBER: "Team member (surveys only)",
     ADMIN: "Administrator",
 }
 # Who a lead may add to their own practice; only an administrator makes leads.
-ROLES_A_LEAD_MAY_ADD = (TRAINEE, FAMILY_FACULTY)
+ROLES_A_LEAD_MAY_ADD = (TRAINEE, FAMILY_FACULTY, TEAM_MEMBER)
 
 DISCIPLINES = (
     "care coordinator",

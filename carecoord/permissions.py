@@ -7,6 +7,7 @@ before they touch the database, so a hidden page is never the only guard.
 from __future__ import annotations
 
 from carecoord.people import LEAD, ROLES, ROLES_A_LEAD_MAY_ADD, TRAINEE, Person
+from carecoord.people import FAMILY_FACULTY
 
 
 class PermissionDenied(Exception):
@@ -56,6 +57,21 @@ def may_observe(actor: Person, subject: Person) -> bool:
     return bool(actor.practice_ids(LEAD) & subject.practice_ids(TRAINEE))
 
 
+def may_view_team(actor: Person, practice_id: int) -> bool:
+    """Team readiness (names and levels of the whole team): the practice's leads only."""
+    return not actor.disabled and actor.has_role(LEAD, practice_id)
+
+
+def may_run_measures(actor: Person, practice_id: int) -> bool:
+    """Open and close practice measures, record capability answers, see results: the practice's leads."""
+    return not actor.disabled and actor.has_role(LEAD, practice_id)
+
+
+def may_answer_survey(actor: Person, practice_id: int) -> bool:
+    """Anyone with an active role in the practice answers its open team surveys."""
+    return not actor.disabled and practice_id in actor.practice_ids()
+
+
 def may_administer_accounts(actor: Person) -> bool:
     """Reset passwords, disable accounts, grant administrator: administrators only."""
     return actor.is_admin and not actor.disabled
@@ -63,6 +79,41 @@ def may_administer_accounts(actor: Person) -> bool:
 
 def may_read_audit(actor: Person) -> bool:
     return actor.is_admin and not actor.disabled
+
+
+# ---------------------------------------------------------------- family faculty stories
+
+
+def may_write_stories(actor: Person) -> bool:
+    """Family faculty write stories (each edits only their own: see may_edit_story)."""
+    return not actor.disabled and actor.has_role(FAMILY_FACULTY)
+
+
+def may_edit_story(actor: Person, author_id: int) -> bool:
+    """Only the author edits, consents to, submits or withdraws their story."""
+    return may_write_stories(actor) and actor.id == author_id
+
+
+def may_review_story(actor: Person, author_id: int, practice_id: int) -> bool:
+    """A lead of the story's practice or an administrator, never the author."""
+    if actor.disabled or actor.id == author_id:
+        return False
+    return actor.is_admin or actor.has_role(LEAD, practice_id)
+
+
+def may_review_stories(actor: Person) -> bool:
+    """Whether the person reviews anyone's stories at all (leads and administrators)."""
+    return not actor.disabled and (actor.is_admin or actor.has_role(LEAD))
+
+
+def may_read_stories(actor: Person) -> bool:
+    """Anyone with an active role reads the published stories their practices may see."""
+    return not actor.disabled and (actor.is_admin or bool(actor.practice_ids()))
+
+
+def may_reflect_on_stories(actor: Person) -> bool:
+    """Coordinators (trainees and leads) keep reflections on stories."""
+    return not actor.disabled and bool({TRAINEE, LEAD} & actor.roles)
 
 
 def require(allowed: bool, message: str = "You do not have permission to do that.") -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from carecoord.clock import local_date
 from carecoord.content.models import Library
 from carecoord.learning import Progress
 
@@ -14,16 +14,7 @@ DUE_SOON_DAYS = 14
 Status = Literal["done", "done late", "overdue", "due soon", "assigned"]
 
 
-def zone(name: str | None) -> ZoneInfo:
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
-def local_date(moment: datetime, timezone: str | None) -> date:
-    """The calendar day a moment falls on in the practice's time zone."""
-    return moment.astimezone(zone(timezone)).date()
+__all__ = ["local_date", "item_status", "plan_statuses", "summarise"]
 
 
 @dataclass(frozen=True)

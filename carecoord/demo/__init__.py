@@ -1,4 +1,5 @@
-"""The demo practice: a lead, nine trainees, a family faculty member and a demo administrator.
+"""The demo practice: a lead, nine trainees, a family faculty member, survey-only team members
+in several disciplines and a demo administrator.
 
 History is built relative to the day the demo is loaded, so it always looks current. Each
 feature adds its own demo data through a builder appended to BUILDERS.
@@ -15,7 +16,7 @@ from sqlite_utils import Database
 from carecoord import auth
 from carecoord.content import Library, load_library
 from carecoord.db import write
-from carecoord.people import FAMILY_FACULTY, LEAD, TRAINEE
+from carecoord.people import FAMILY_FACULTY, LEAD, TEAM_MEMBER, TRAINEE
 from carecoord.store import accounts
 
 DEMO_PASSWORD = "demo-password"
@@ -44,6 +45,16 @@ PEOPLE = (
     DemoPerson("demo-farid", "Farid Haddad", TRAINEE, "care coordinator", 7),
     DemoPerson("demo-grace", "Grace Kim", TRAINEE, "family partner", 4),
     DemoPerson("demo-hugo", "Hugo Brennan", TRAINEE, "care coordinator", 0),
+    # Colleagues the lead invited only to answer practice surveys (team members).
+    DemoPerson("demo-nurse", "Rosa Delgado", TEAM_MEMBER, "nurse", 48),
+    DemoPerson("demo-pcp", "Dr Tom Asante", TEAM_MEMBER, "primary care clinician", 72),
+    DemoPerson("demo-pcp2", "Dr Leah Fischer", TEAM_MEMBER, "primary care clinician", 30),
+    DemoPerson("demo-pcp3", "Dr Omar Said", TEAM_MEMBER, "primary care clinician", 20),
+    DemoPerson("demo-specialist", "Dr Ines Walsh", TEAM_MEMBER, "specialist", 40),
+    DemoPerson("demo-social", "Kwame Mensah", TEAM_MEMBER, "social worker", 36),
+    DemoPerson("demo-therapist", "Nina Petrova", TEAM_MEMBER, "therapist", 26),
+    DemoPerson("demo-school", "Jo Whitaker", TEAM_MEMBER, "school or early-intervention liaison", 30),
+    DemoPerson("demo-partner", "Aisha Bello", TEAM_MEMBER, "family partner", 24),
 )
 
 
@@ -92,9 +103,10 @@ def load(db: Database, now: datetime, library: Library | None = None) -> DemoCon
 
 def builders() -> list[Builder]:
     """Each feature's demo builder, in the order they run (later ones may use earlier data)."""
-    from carecoord.demo import assessments, cases, learning, plans
+    from carecoord.demo import assessments, cases, learning, measures
+    from carecoord.demo import stories, plans
 
-    return [learning.build, assessments.build, cases.build, plans.build]
+    return [learning.build, assessments.build, cases.build, measures.build, stories.build, plans.build]
 
 
 def is_loaded(db: Database) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from carecoord import plans
+from carecoord.clock import local_date
 from carecoord.clock import iso
 from carecoord.demo import DemoContext
 
@@ -15,7 +15,7 @@ def build(context: DemoContext) -> None:
     orientation = library.track("orientation")
     if orientation is None:
         return
-    today = plans.local_date(context.now, "UTC")
+    today = local_date(context.now, "UTC")
     lead = context.people["demo-lead"]
     assigned_at = iso(context.now - timedelta(days=40))
 

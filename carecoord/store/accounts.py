@@ -10,13 +10,13 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Literal
 
 from sqlite_utils import Database
 
 from carecoord import auth, permissions
-from carecoord.clock import iso, parse
+from carecoord.clock import is_zone, iso, parse
 from carecoord.db import write
 from carecoord.people import ROLES, Membership, Person, Practice
 from carecoord.permissions import PermissionDenied, require
@@ -208,6 +208,9 @@ def create_practice(db: Database, actor: Person, name: str, now: datetime, *, se
     name = name.strip()
     if not name:
         raise AccountError("Give the practice a name.", "name")
+    if not is_zone(timezone):
+        raise AccountError(f"{timezone!r} is not a time zone name; use one like Europe/London or America/Chicago.",
+                           "timezone")
     with write(db):
         try:
             cursor = db.execute(
@@ -218,6 +221,16 @@ def create_practice(db: Database, actor: Person, name: str, now: datetime, *, se
             raise AccountError(f"A practice called {name!r} already exists.", "name") from None
         record(db, actor, "practice.create", f"practice:{cursor.lastrowid}", now, name=name)
         return cursor.lastrowid
+
+
+def set_practice_timezone(db: Database, actor: Person, practice_id: int, timezone: str, now: datetime) -> None:
+    require(permissions.may_manage_practices(actor), "Only an administrator changes practice settings.")
+    if not is_zone(timezone):
+        raise AccountError(f"{timezone!r} is not a time zone name; use one like Europe/London or America/Chicago.",
+                           "timezone")
+    with write(db):
+        db.execute("UPDATE practice SET timezone = ? WHERE id = ?", [timezone, practice_id])
+        record(db, actor, "practice.timezone", f"practice:{practice_id}", now, timezone=timezone)
 
 
 def remove_demo(db: Database, actor: Person, now: datetime) -> int:
@@ -421,8 +434,9 @@ def issue_token(db: Database, person_id: int, now: datetime, method: str = "pass
     token = auth.new_token()
     with write(db):
         db.execute(
-            "INSERT INTO sign_in (person_id, token_hash, method, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-            [person_id, auth.token_hash(token), method, iso(now), iso(auth.token_expiry(now))],
+            "INSERT INTO sign_in (person_id, token_hash, method, created_at, expires_at, last_seen_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [person_id, auth.token_hash(token), method, iso(now), iso(auth.token_expiry(now)), iso(now)],
         )
     return token
 
@@ -440,6 +454,21 @@ def person_for_token(db: Database, token: str | None, now: datetime) -> Person |
         None,
     )
     return _person(db, row) if row else None
+
+
+def idle_for(db: Database, token: str, now: datetime) -> float:
+    """Seconds since this browser sign-in was last used (0 when unknown)."""
+    row = db.execute("SELECT last_seen_at FROM sign_in WHERE token_hash = ?", [auth.token_hash(token)]).fetchone()
+    last = parse(row[0]) if row and row[0] else None
+    return (now - last).total_seconds() if last else 0.0
+
+
+def touch(db: Database, token: str, now: datetime) -> None:
+    """Note that the browser was used now (written at most once a minute, to spare the database)."""
+    with write(db):
+        db.execute("UPDATE sign_in SET last_seen_at = ? WHERE token_hash = ? "
+                   "AND (last_seen_at IS NULL OR last_seen_at < ?)",
+                   [iso(now), auth.token_hash(token), iso(now - timedelta(seconds=60))])
 
 
 def sign_out(db: Database, token: str, now: datetime) -> None:

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlite_utils import Database
 
 from carecoord import permissions, plans
-from carecoord.clock import iso
+from carecoord.clock import iso, local_date
 from carecoord.content.models import Library
 from carecoord.db import write
 from carecoord.people import LEAD, TRAINEE, Person
@@ -33,7 +33,7 @@ def assign(db: Database, actor: Person, practice_id: int, module_ids: list[str],
     if unknown:
         raise PlanError(f"Unknown module(s): {', '.join(unknown)}.", "modules")
     timezone = _timezone(db, practice_id)
-    if due_on < plans.local_date(now, timezone):
+    if due_on < local_date(now, timezone):
         raise PlanError("The due day cannot be in the past.", "due_on")
     if person_id is not None:
         member = db.execute("SELECT 1 FROM membership WHERE person_id = ? AND practice_id = ? AND role = ? AND active",

@@ -36,8 +36,18 @@ def library() -> Library:
     return _load(str(root), fingerprint(root))
 
 
+# Drawn on every page by the router: captions dark enough for WCAG AA contrast (axe color-contrast).
+BASE_STYLE = """<style>
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #4A5857 !important; opacity: 1 !important; }
+</style>"""
+
+
 def styles() -> None:
     st.html(_STYLE)
+
+
+def base_styles() -> None:
+    st.html(BASE_STYLE)
 
 
 def markdown(item_id: str, content_hash: str, text: str) -> None:

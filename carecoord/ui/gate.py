@@ -120,6 +120,29 @@ def _demo_accounts(run: session.Run) -> None:
     )
 
 
+def unlock(run: session.Run) -> None:
+    """After the idle period the next action asks for the password again (shared clinic computers)."""
+    st.title("Are you still there?")
+    st.info(f"You were signed out after {session.idle_minutes()} minutes without activity, so that nobody else "
+            f"using this computer can act as you. Enter your password to carry on where you were, "
+            f"{run.person.display_name}.", icon=":material/lock_clock:")
+    with st.form("unlock"):
+        password = st.text_input("Password", type="password", autocomplete="current-password")
+        submitted = st.form_submit_button("Continue", type="primary")
+    if submitted:
+        result = accounts.sign_in_with_password(run.db, run.person.username, password, run.now)
+        if result.outcome == "ok":
+            session.signed_in(result.token)
+            st.rerun()
+        elif result.outcome == "locked":
+            st.error("Too many wrong passwords: this account is locked for 15 minutes.")
+        else:
+            st.error("That password is not right.")
+    if st.button("Sign out"):
+        session.sign_out(run)
+        st.rerun()
+
+
 def change_password_first(run: session.Run) -> None:
     st.title("Choose a new password")
     st.info("Your password was set by someone else. Choose your own before you continue.")

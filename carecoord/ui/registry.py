@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from carecoord.people import ADMIN, FAMILY_FACULTY, LEAD, TRAINEE, Person
+from carecoord.people import ADMIN, FAMILY_FACULTY, LEAD, TEAM_MEMBER, TRAINEE, Person
 
 EVERYONE = frozenset({ADMIN, LEAD, TRAINEE, FAMILY_FACULTY, "signed_in"})
 
@@ -43,6 +43,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("carecoord/ui/app_pages/cases.py", "Cases", "Learn", LEARNERS, ":material/account_tree:"),
     PageSpec("carecoord/ui/app_pages/case_player.py", "Case", "Learn", LEARNERS, ":material/account_tree:",
              hidden=True),
+    PageSpec("carecoord/ui/app_pages/family_voices.py", "Family voices", "Learn", LEARNERS,
+             ":material/auto_stories:"),
     PageSpec("carecoord/ui/app_pages/my_competencies.py", "My competencies", "Learn", _pages(TRAINEE, LEAD),
              ":material/star_half:"),
     PageSpec("carecoord/ui/app_pages/self_assessment.py", "Self-assessment", "Learn", _pages(TRAINEE, LEAD),
@@ -58,7 +60,18 @@ PAGES: tuple[PageSpec, ...] = (
              ":material/grid_on:"),
     PageSpec("carecoord/ui/app_pages/facilitator.py", "Facilitator notes", "Team", _pages(LEAD),
              ":material/co_present:"),
+    PageSpec("carecoord/ui/app_pages/team_readiness.py", "Team readiness", "Team", _pages(LEAD),
+             ":material/grid_view:"),
+    PageSpec("carecoord/ui/app_pages/practice_measures.py", "Practice measures", "Team", _pages(LEAD),
+             ":material/monitoring:"),
+    PageSpec("carecoord/ui/app_pages/surveys.py", "Surveys", "Team",
+             _pages(TEAM_MEMBER, TRAINEE, LEAD, FAMILY_FACULTY), ":material/ballot:"),
     PageSpec("carecoord/ui/app_pages/home.py", "Home", "Manage", _pages(ADMIN), ":material/home:"),
+    # After Home, so an administrator still lands on Home; for a lead it joins the Team section.
+    PageSpec("carecoord/ui/app_pages/story_review.py", "Story review", "Team", _pages(LEAD, ADMIN),
+             ":material/fact_check:"),
+    PageSpec("carecoord/ui/app_pages/my_stories.py", "My stories", "Teach", _pages(FAMILY_FACULTY),
+             ":material/history_edu:"),
     PageSpec("carecoord/ui/app_pages/people.py", "People", "Manage", _pages(ADMIN, LEAD), ":material/group:"),
     PageSpec("carecoord/ui/app_pages/practices.py", "Practices", "Manage", _pages(ADMIN), ":material/domain:"),
     PageSpec("carecoord/ui/app_pages/content_status.py", "Content", "Manage", _pages(ADMIN), ":material/library_books:"),
@@ -72,11 +85,14 @@ def _st_page(spec: PageSpec, default: bool = False) -> st.Page:
                    visibility="hidden" if spec.hidden else "visible")
 
 
-def navigation_for(person: Person | None, pages: Iterable[PageSpec] = PAGES) -> dict[str, list[st.Page]]:
-    """The person's navigation, by section; signed out, every page (drawn hidden) so deep links survive."""
+def navigation_for(person: Person | None, pages: Iterable[PageSpec] = PAGES) -> list[st.Page]:
+    """The person's navigation; signed out, every page (drawn hidden) so deep links survive.
+
+    A flat list, grouped by section order: Streamlit's sectioned sidebar puts section headings
+    directly inside its list, which screen readers and axe-core reject (list/listitem, serious).
+    """
     specs = [p for p in pages if person is None or p.open_to(person)]
-    sections: dict[str, list[st.Page]] = {}
+    order = list(dict.fromkeys(spec.section for spec in specs))
+    specs.sort(key=lambda spec: order.index(spec.section))
     landing = next((spec for spec in specs if not spec.hidden), None)
-    for spec in specs:
-        sections.setdefault(spec.section, []).append(_st_page(spec, default=spec is landing))
-    return sections
+    return [_st_page(spec, default=spec is landing) for spec in specs]

@@ -7,6 +7,7 @@ their disabled state are read from the database on every run from that token.
 from __future__ import annotations
 
 import logging
+import os
 import secrets
 import threading
 from dataclasses import dataclass
@@ -18,22 +19,41 @@ from sqlite_utils import Database
 
 from carecoord import auth, clock
 from carecoord.db import connect, database_path, open_database
-from carecoord.people import Person
+from carecoord.people import Membership, Person
 from carecoord.store import accounts
 
 log = logging.getLogger("carecoord")
 
 COOKIE = "carecoord_session"
 _TOKEN_KEY = "carecoord_token"
+_PRACTICE_KEY = "carecoord_practice"
+DEFAULT_IDLE_MINUTES = 30
+
+
+def idle_minutes() -> int:
+    """Minutes without any action after which the password is asked again ($CARECOORD_IDLE_MINUTES; 0: never)."""
+    try:
+        return max(0, int(os.environ.get("CARECOORD_IDLE_MINUTES", DEFAULT_IDLE_MINUTES)))
+    except ValueError:
+        return DEFAULT_IDLE_MINUTES
 
 
 @dataclass(frozen=True)
 class Run:
-    """What every page of one script run needs: the database, the time and the person."""
+    """What every page of one script run needs: the database, the time, the person and their practice."""
 
     db: Database
     now: datetime
     person: Person | None
+    locked: bool = False  # signed in, but idle too long: the password is asked again
+    practice: Membership | None = None  # the practice in hand (people in several practices switch)
+
+    @property
+    def timezone(self) -> str:
+        """The practice's time zone for showing dates and counting days ('UTC' without a practice)."""
+        return self._timezone or "UTC"
+
+    _timezone: str | None = None
 
 
 @st.cache_resource(show_spinner=False)
@@ -55,13 +75,41 @@ def start_run() -> Run:
     now = clock.utcnow()
     token = st.session_state.get(_TOKEN_KEY) or _sent_cookie()
     person = accounts.person_for_token(db, token, now)
+    locked = False
     if person is None:
         st.session_state.pop(_TOKEN_KEY, None)
     else:
         st.session_state[_TOKEN_KEY] = token
-    run = Run(db=db, now=now, person=person)
+        limit = idle_minutes()
+        locked = bool(limit) and accounts.idle_for(db, token, now) > limit * 60
+        if not locked:
+            accounts.touch(db, token, now)
+    practice = _practice_in_hand(person)
+    timezone = accounts.get_practice(db, practice.practice_id).timezone if practice else None
+    run = Run(db=db, now=now, person=person, locked=locked, practice=practice, _timezone=timezone)
     st.session_state["_carecoord_run"] = run
     return run
+
+
+def _practice_in_hand(person: Person | None) -> Membership | None:
+    if person is None:
+        return None
+    active = [m for m in person.memberships if m.active]
+    chosen = st.session_state.get(_PRACTICE_KEY)
+    return next((m for m in active if m.practice_id == chosen), active[0] if active else None)
+
+
+def practices_of(person: Person) -> list[Membership]:
+    """One entry per practice the person has an active role in (for the switcher)."""
+    seen: dict[int, Membership] = {}
+    for membership in person.memberships:
+        if membership.active:
+            seen.setdefault(membership.practice_id, membership)
+    return list(seen.values())
+
+
+def switch_practice(practice_id: int) -> None:
+    st.session_state[_PRACTICE_KEY] = practice_id
 
 
 def current() -> Run:
@@ -85,7 +133,12 @@ def token() -> str | None:
 
 def signed_in(new_token: str) -> None:
     """Remember a fresh sign-in in this tab and, through the cookie, in the browser."""
+    previous = st.session_state.get(_TOKEN_KEY)
     st.session_state[_TOKEN_KEY] = new_token
+    if previous and previous != new_token:  # unlocking after idle replaces the old sign-in
+        run = st.session_state.get("_carecoord_run")
+        if run is not None:
+            accounts.sign_out(run.db, previous, run.now)
 
 
 def sync_cookie(run: Run) -> None:

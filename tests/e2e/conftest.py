@@ -119,9 +119,33 @@ def page(browser):
 
 
 def wait_for_app(page) -> None:
-    """Wait until the script run that the last action started has finished."""
+    """Wait until the script run that the last action started has finished; check each new page's accessibility."""
     page.wait_for_timeout(150)
     page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(state="attached")
+    check_accessibility(page)
+
+
+_AXE = None
+SERIOUS = ("serious", "critical")
+
+
+def check_accessibility(page) -> None:
+    """axe-core on every page the e2e suite visits (once per address): no serious or critical violations."""
+    global _AXE
+    checked = page.__dict__.setdefault("_carecoord_axe_checked", set())
+    if page.url in checked:
+        return
+    checked.add(page.url)
+    if _AXE is None:
+        from axe_playwright_python.sync_playwright import Axe
+
+        _AXE = Axe()
+    page.wait_for_timeout(400)  # let widgets finish drawing
+    # Elements left over from the previous run are drawn faded until replaced; judge the settled page.
+    page.wait_for_function("!document.querySelector('[data-stale=\"true\"]')", timeout=15_000)
+    violations = [v for v in _AXE.run(page).response["violations"] if v["impact"] in SERIOUS]
+    assert not violations, "accessibility problems on " + page.url + ":\n" + "\n".join(
+        f"- {v['impact']} {v['id']}: {v['help']} at {v['nodes'][0]['target']}" for v in violations)
 
 
 def sign_in(page, url: str, username: str, password: str = "demo-password") -> None:

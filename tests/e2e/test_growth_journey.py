@@ -20,10 +20,10 @@ def test_growth_chart_renders_after_a_self_assessment(server, page):
     wait_for_app(page)
     for number, domain in enumerate(FRAMEWORK.domains):
         expect(page.get_by_role("heading", name=domain.name, exact=True)).to_be_visible()
-        groups = page.get_by_role("radiogroup")
-        for index in range(len(domain.competencies)):
-            groups.nth(index).get_by_text("3 Competent").click()
-            expect(groups.nth(index).get_by_role("radio", name="3 Competent")).to_be_checked()
+        for item in domain.competencies:
+            group = page.get_by_role("radiogroup", name=f"Level for {item.code}")
+            group.get_by_text("3 Competent").click()
+            expect(group.get_by_role("radio", name="3 Competent")).to_be_checked()
         if number == 0:
             shoot(page, "self-assessment-step")
         page.get_by_role("button", name="Save and next domain").click()

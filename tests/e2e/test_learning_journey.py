@@ -72,5 +72,5 @@ def test_broken_file_is_reported_to_admins_and_the_rest_is_served(broken_server,
     wait_for_app(page)
     sign_in(page, running.url, "demo-trainee")
     expect(page.get_by_role("heading", name="My learning")).to_be_visible()
-    expect(page.get_by_text(LIBRARY.modules[0].title)).to_be_visible()
+    expect(page.get_by_role("heading", name=f"{LIBRARY.modules[0].order}. {LIBRARY.modules[0].title}")).to_be_visible()
     expect(page.get_by_text(f"of {len(LIBRARY.lessons) - 1} lessons complete")).to_be_visible()

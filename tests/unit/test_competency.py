@@ -116,3 +116,12 @@ def test_domain_summaries(now):
     levels = {"FP1": c.Effective(2, "self", now, 2, None), "FP2": c.Effective(4, "self", now, 4, None)}
     fp = c.domain_summaries(LIBRARY.framework, levels, target=3)[0]
     assert (fp.code, fp.mean_level, fp.rated, fp.total, fp.at_target) == ("FP", 3.0, 2, 3, 1)
+
+
+def test_ninety_days_are_counted_in_the_practice_time_zone():
+    from datetime import UTC, datetime
+
+    last = datetime(2026, 1, 1, 3, 0, tzinfo=UTC)  # the evening of 31 December in Chicago
+    now = datetime(2026, 3, 31, 12, 0, tzinfo=UTC)  # 31 March everywhere
+    assert not c.reassessment_due(last, now, "UTC")  # 1 January to 31 March: 89 days
+    assert c.reassessment_due(last, now, "America/Chicago")  # 31 December to 31 March: 90 days

@@ -117,3 +117,12 @@ def test_backup_while_writes_continue_is_whole_and_consistent(tmp_path):
     copy = sqlite3.connect(target)
     present = {r[0] for r in copy.execute("SELECT n FROM event WHERE n < 500")}
     assert present == set(range(committed_before))
+
+
+def test_time_zone_helpers():
+    from datetime import UTC, date, datetime
+
+    from carecoord import clock
+
+    assert clock.is_zone("Europe/London") and not clock.is_zone("Mars/Olympus")
+    assert clock.local_date(datetime(2026, 7, 1, 23, 30, tzinfo=UTC), "Europe/London") == date(2026, 7, 2)

@@ -3,7 +3,7 @@ import streamlit as st
 from carecoord import cases as rules, clock
 from carecoord.people import FAMILY_FACULTY, LEAD, TRAINEE
 from carecoord.store import cases
-from carecoord.ui import content, session
+from carecoord.ui import content, session, stories_widget
 
 CASES = "carecoord/ui/app_pages/cases.py"
 ALIGNMENT_BADGE = {"strong": ("Strong", "green"), "partial": ("Partial", "orange"), "weak": ("Weak", "red")}
@@ -175,6 +175,8 @@ if not exercise_open:
             if saved := st.session_state.get(f"{key}-saved"):
                 st.caption(saved)
         st.caption("Reflections are saved as you type, each time you click or tab away from the box.")
+
+    stories_widget.for_phase(run, phase.id)
 
     done = rules.phase_done(phase, attempt.choices)
     last = number == len(case.phases)

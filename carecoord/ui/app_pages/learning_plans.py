@@ -2,7 +2,7 @@ from datetime import timedelta
 
 import streamlit as st
 
-from carecoord import plans as rules
+from carecoord import clock, plans as rules
 from carecoord.people import LEAD, TRAINEE
 from carecoord.store import accounts, assessments, learning, plans
 from carecoord.ui import content, session
@@ -17,7 +17,7 @@ practices = [m for m in me.memberships if m.role == LEAD and m.active]
 practice = st.selectbox("Practice", practices, format_func=lambda m: m.practice_name) if len(practices) > 1 \
     else practices[0]
 timezone = accounts.get_practice(run.db, practice.practice_id).timezone
-today = rules.local_date(run.now, timezone)
+today = clock.local_date(run.now, timezone)
 trainees = [p for p in assessments.trainees_to_observe(run.db, me) if practice.practice_id in p.practice_ids(TRAINEE)]
 
 st.subheader("Assign learning")

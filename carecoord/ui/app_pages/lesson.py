@@ -76,3 +76,8 @@ if previous is not None:
 if following is not None:
     forward.page_link(LESSON_PAGE, label=f"Next: {following.title}", icon=":material/chevron_right:",
                       query_params={"lesson": following.id})
+
+# Family faculty stories linked to this module (self-contained: carecoord/ui/stories_widget.py).
+from carecoord.ui import stories_widget  # noqa: E402
+
+stories_widget.for_module(run, module.id)

@@ -26,8 +26,11 @@ with st.form("add_practice", clear_on_submit=True):
     show_field_error(errors, "name")
     setting = st.selectbox("Setting", ["primary care", "specialty clinic", "hospital", "Title V programme",
                                        "school-based", "payer", "other"])
-    timezone = st.text_input("Time zone (IANA name)", value="UTC",
-                             help="Due dates are computed in this time zone, e.g. America/Chicago.")
+    browser_zone = st.context.timezone if isinstance(st.context.timezone, str) else "UTC"
+    timezone = st.text_input("Time zone", value=browser_zone,
+                             help="Due days and \"90 days since\" are counted in this time zone. It starts as your "
+                                  "browser's; use a name like America/Chicago or Europe/London.")
+    show_field_error(errors, "timezone")
     show_field_error(errors)
     if st.form_submit_button("Add practice", type="primary"):
         with errors.catch():
@@ -36,6 +39,18 @@ with st.form("add_practice", clear_on_submit=True):
         st.rerun()
 if added := st.session_state.pop("practice_added", None):
     st.success(f"Added {added}.")
+
+if practices:
+    st.subheader("Change a practice's time zone")
+    with st.form("practice_timezone"):
+        errors = field_errors("practice_timezone")
+        which = st.selectbox("Practice", practices, format_func=lambda p: f"{p.name} ({p.timezone})")
+        new_zone = st.text_input("New time zone", placeholder="for example America/Chicago")
+        show_field_error(errors, "timezone")
+        if st.form_submit_button("Save time zone"):
+            with errors.catch():
+                accounts.set_practice_timezone(run.db, run.person, which.id, new_zone.strip(), run.now)
+            st.rerun()
 
 if demo.is_loaded(run.db):
     st.subheader("Demo practice")

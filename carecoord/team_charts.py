@@ -1,0 +1,146 @@
+"""Altair builders for the team and practice views: pure functions from plain rows to charts.
+
+Okabe-Ito colours as in `carecoord.charts`; every heatmap cell also carries its value as text, and
+every line differs by dash and point shape, so colour is never the only cue.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+
+from carecoord.readiness import ABOVE, AT_TARGET, BELOW, FAR_BELOW, NO_EVIDENCE
+
+STATUS_COLOURS = {
+    FAR_BELOW: "#D55E00",  # vermillion
+    BELOW: "#E69F00",  # orange
+    AT_TARGET: "#009E73",  # bluish green
+    ABOVE: "#0072B2",  # blue
+    NO_EVIDENCE: "#E5E5E5",  # light grey
+}
+STATUS_TEXT = {FAR_BELOW: "black", BELOW: "black", AT_TARGET: "white", ABOVE: "white", NO_EVIDENCE: "black"}
+
+
+def readiness_heatmap(rows: list[dict], *, columns: list[str], people: list[str], column_title: str,
+                      title: str) -> alt.LayerChart:
+    """People (rows) x competencies or domains (columns), coloured by status against each person's target.
+
+    rows: {"person": str, "column": str, "label": str (text in the cell), "status": one of STATUSES,
+           "detail": str (tooltip), "target": int}
+    """
+    base = alt.Chart(alt.Data(values=rows)).encode(
+        x=alt.X("column:N", title=column_title, sort=columns,
+                axis=alt.Axis(orient="top", labelAngle=-45 if len(columns) > 12 else 0, labelFontSize=10,
+                              labelOverlap=False)),
+        y=alt.Y("person:N", title=None, sort=people),
+        tooltip=[alt.Tooltip("person:N", title="Person"), alt.Tooltip("column:N", title=column_title),
+                 alt.Tooltip("detail:N", title="Level"), alt.Tooltip("target:Q", title="Target"),
+                 alt.Tooltip("status:N", title="Against target")],
+    )
+    cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
+        color=alt.Color("status:N", title="Against target",
+                        scale=alt.Scale(domain=list(STATUS_COLOURS), range=list(STATUS_COLOURS.values())),
+                        legend=alt.Legend(orient="bottom", direction="horizontal")),
+    )
+    light_text = " || ".join(f"datum.status === '{s}'" for s, colour in STATUS_TEXT.items() if colour == "white")
+    text = base.mark_text(fontSize=11).encode(
+        text="label:N",
+        # A condition, not a second colour scale: layers share scales, which would paint the text the
+        # colour of its own cell.
+        color=alt.condition(light_text, alt.value("white"), alt.value("black")),
+    )
+    # Fixed cell sizes and no fitting: Streamlit otherwise fits title, axes and legend into the
+    # given size and squashes the rows.
+    step = 24 if len(columns) > 12 else 56
+    return (cells + text).properties(width=alt.Step(step), height=alt.Step(24), title=title,
+                                     autosize=alt.AutoSizeParams(type="pad", contains="padding"))
+
+
+def share_by_round_chart(rows: list[dict], *, domain_order: list[str]) -> alt.FacetChart:
+    """Small multiples per domain: share of the team at or above target (0-100%) by round.
+
+    rows: {"domain": str, "round": str, "round_months": int, "share": float (0-100), "text": str}
+    """
+    rounds = [name for _, name in sorted({(r["round_months"], r["round"]) for r in rows})]
+    base = alt.Chart(alt.Data(values=rows)).encode(
+        x=alt.X("round:N", title="Round", sort=rounds, axis=alt.Axis(labelAngle=-30)),
+        y=alt.Y("share:Q", title="At or above target (%)", scale=alt.Scale(domain=[0, 100])),
+        tooltip=[alt.Tooltip("domain:N", title="Domain"), alt.Tooltip("round:N", title="Round"),
+                 alt.Tooltip("text:N", title="At or above target")],
+    )
+    line = base.mark_line(color="#0072B2", strokeWidth=2, point=alt.OverlayMarkDef(size=50, filled=True,
+                                                                                   color="#0072B2"))
+    return line.properties(width=150, height=110).facet(
+        facet=alt.Facet("domain:N", title=None, sort=domain_order,
+                        header=alt.Header(labelFontWeight="bold", labelFontSize=11, labelLimit=170)),
+        columns=4,
+    ).properties(title="Share of the team at or above target, by round")
+
+
+def capability_trend_chart(rows: list[dict], *, domain_order: list[str]) -> alt.FacetChart:
+    """Small multiples: practice capability score (0-100) per domain and overall, by administration date.
+
+    rows: {"domain": str, "date": ISO date, "score": float}
+    """
+    base = alt.Chart(alt.Data(values=rows)).encode(
+        x=alt.X("date:T", title="Date", axis=alt.Axis(format="%b %Y", labelAngle=-30)),
+        y=alt.Y("score:Q", title="Score (0-100)", scale=alt.Scale(domain=[0, 100])),
+        tooltip=[alt.Tooltip("domain:N", title="Domain"), alt.Tooltip("date:T", title="Date", format="%d %b %Y"),
+                 alt.Tooltip("score:Q", title="Score", format=".0f")],
+    )
+    line = base.mark_line(color="#009E73", strokeWidth=2, point=alt.OverlayMarkDef(size=50, filled=True,
+                                                                                   color="#009E73"))
+    return line.properties(width=190, height=110).facet(
+        facet=alt.Facet("domain:N", title=None, sort=domain_order,
+                        header=alt.Header(labelFontWeight="bold", labelFontSize=11, labelLimit=220)),
+        columns=3,
+    ).properties(title="Practice capability over time")
+
+
+def rc_matrix_chart(rows: list[dict], *, disciplines: list[str], title: str) -> alt.LayerChart:
+    """Who rates whom: rows are the rating discipline, columns the rated one; hidden cells stay grey.
+
+    rows: {"from": str, "to": str, "score": float | None, "label": str}
+    """
+    base = alt.Chart(alt.Data(values=rows)).encode(
+        x=alt.X("to:N", title="Discipline rated", sort=disciplines,
+                axis=alt.Axis(orient="top", labelAngle=-40, labelLimit=160, labelOverlap=False)),
+        y=alt.Y("from:N", title="Rated by", sort=disciplines, axis=alt.Axis(labelLimit=200)),
+    )
+    cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
+        color=alt.condition("datum.score === null", alt.value("#E5E5E5"),
+                            alt.Color("score:Q", title="Tie score (1-5)",
+                                      scale=alt.Scale(domain=[1, 5], scheme="blues"))),
+        tooltip=[alt.Tooltip("from:N", title="Rated by"), alt.Tooltip("to:N", title="Discipline rated"),
+                 alt.Tooltip("label:N", title="Tie score")],
+    )
+    text = base.mark_text(fontSize=11).encode(
+        text="label:N",
+        color=alt.condition("datum.score !== null && datum.score >= 3.8", alt.value("white"), alt.value("black")),
+    )
+    return (cells + text).properties(width=alt.Step(62), height=alt.Step(34), title=title,
+                                     autosize=alt.AutoSizeParams(type="pad", contains="padding"))
+
+
+SERIES = ("Index", "Communication", "Relationship")
+
+
+def rc_trend_chart(rows: list[dict]) -> alt.Chart:
+    """The relational coordination index and its two subscales (1-5) by administration date.
+
+    rows: {"series": one of SERIES, "date": ISO date, "score": float}
+    """
+    colours = ["#0072B2", "#E69F00", "#009E73"]
+    return alt.Chart(alt.Data(values=rows)).mark_line(point=alt.OverlayMarkDef(size=60, filled=True),
+                                                     strokeWidth=2).encode(
+        x=alt.X("date:T", title="Date", axis=alt.Axis(format="%b %Y", labelAngle=-30)),
+        y=alt.Y("score:Q", title="Score (1-5)", scale=alt.Scale(domain=[1, 5])),
+        # One legend: the three channels share a field and a title, so Vega-Lite merges them.
+        color=alt.Color("series:N", title="Result", scale=alt.Scale(domain=list(SERIES), range=colours)),
+        strokeDash=alt.StrokeDash("series:N", title="Result",
+                                  scale=alt.Scale(domain=list(SERIES), range=[[1, 0], [6, 3], [2, 2]])),
+        shape=alt.Shape("series:N", title="Result", scale=alt.Scale(domain=list(SERIES),
+                                                                    range=["circle", "square", "triangle"])),
+        tooltip=[alt.Tooltip("series:N", title="Result"), alt.Tooltip("date:T", title="Date", format="%d %b %Y"),
+                 alt.Tooltip("score:Q", title="Score", format=".2f")],
+    ).properties(width=520, height=220, title="Relational coordination over time",
+                 autosize=alt.AutoSizeParams(type="pad", contains="padding"))

@@ -1,0 +1,183 @@
+import streamlit as st
+
+from carecoord import competency, export, readiness, team_charts
+from carecoord.content.models import CapabilityInstrument
+from carecoord.people import LEAD, ROLE_LABELS
+from carecoord.store import accounts, measures as measure_store, readiness as readiness_store
+from carecoord.ui import content, session
+
+run = session.page(LEAD)
+me = run.person
+library = content.library()
+framework = library.framework
+content.styles()  # includes the print style that leaves the navigation out
+
+st.title("Team readiness")
+if framework is None:
+    st.error("The competency framework could not be loaded; ask an administrator to check Manage > Content.")
+    st.stop()
+practices = [p for p in accounts.practices_for(run.db, me) if p.id in me.practice_ids(LEAD)]
+if not practices:
+    st.info("You do not lead a practice yet.")
+    st.stop()
+practice = practices[0] if len(practices) == 1 else st.selectbox("Practice", practices, format_func=lambda p: p.name)
+
+members = readiness_store.team_members(run.db, me, practice.id, framework)
+if not members:
+    st.info(f"{practice.name} has no care coordinators or leads yet. Add them on the People page.")
+    st.stop()
+levels = readiness_store.team_levels(run.db, me, practice.id, run.now)
+targets = sorted({m.target for m in members})
+st.write(
+    f"**{practice.name}**: {len(members)} care coordinators and leads, each at their level now (the same rule "
+    "as their own *My competencies* page: self-assessments and observer ratings of the last 12 months) "
+    "against the target for their role: "
+    + ", ".join(f"{t} {framework.levels[t - 1].name}" for t in targets) + "."
+)
+st.caption(f"As of {run.now:%d %B %Y}. To print this page, use your browser's Print command: the navigation "
+           "is left out of the printout.")
+
+# ---------------------------------------------------------------- heatmap
+
+people = [m.name for m in members]
+view = st.segmented_control("Show", ["By competency", "By domain"], default="By competency", required=True,
+                            key="readiness_view")
+cells, table = [], []
+if view == "By domain":
+    for member in members:
+        mine = levels.get(member.id, {})
+        row = {"Person": member.name, "Target": member.target}
+        for domain in framework.domains:
+            value = readiness.domain_mean(domain, mine)
+            state = readiness.status(value, member.target)
+            cells.append({"person": member.name, "column": domain.code, "status": state, "target": member.target,
+                          "label": "–" if value is None else f"{value:.1f}",
+                          "detail": f"{domain.name}: " + ("not enough evidence" if value is None
+                                                          else f"mean level {value:.1f}")})
+            row[domain.name] = None if value is None else round(value, 1)
+        table.append(row)
+    columns, column_title = [d.code for d in framework.domains], "Domain (mean level)"
+    st.caption("Domains: " + " · ".join(f"**{d.code}** {d.name}" for d in framework.domains))
+else:
+    for member in members:
+        mine = levels.get(member.id, {})
+        row = {"Person": member.name, "Target": member.target}
+        for item in framework.competencies:
+            current = mine.get(item.code)
+            state = readiness.status(current.level if current else None, member.target)
+            cells.append({"person": member.name, "column": item.code, "status": state, "target": member.target,
+                          "label": str(current.level) if current else "–",
+                          "detail": f"{item.code} {item.name}: " + (f"{current.level} ({current.source})" if current
+                                                                    else "not enough evidence")})
+            row[item.code] = current.level if current else None
+        table.append(row)
+    columns, column_title = [c.code for c in framework.competencies], "Competency"
+st.altair_chart(team_charts.readiness_heatmap(cells, columns=columns, people=people, column_title=column_title,
+                                              title=f"Team readiness {view.lower()}"),
+                width="content")
+st.caption("Each cell is a person's level now against the target for their role: blue above target, green at "
+           "target, orange up to one level below, red more than one level below, grey *not enough evidence* (no "
+           "self-assessment or observer rating in the last 12 months). A dash means not enough evidence. Hover "
+           "over a cell for the competency's name.")
+with st.expander("The heatmap as a table"):
+    st.dataframe(table, hide_index=True)
+
+csv_rows = []
+for member in members:
+    mine = levels.get(member.id, {})
+    for domain in framework.domains:
+        for item in domain.competencies:
+            current = mine.get(item.code)
+            csv_rows.append({
+                "Person": member.name, "Role": ", ".join(sorted(ROLE_LABELS.get(r, r) for r in member.roles)),
+                "Discipline": member.discipline, "Domain": domain.name, "Competency code": item.code,
+                "Competency": item.name, "Level now": current.level if current else None, "Target": member.target,
+                "Against target": readiness.status(current.level if current else None, member.target),
+                "From": current.source if current else "not enough evidence",
+                "Self": current.self_level if current else None,
+                "Observer": current.observer_level if current else None,
+                "As of": current.as_of.date().isoformat() if current else None,
+            })
+st.download_button("Download readiness (CSV)", export.to_csv(csv_rows), icon=":material/download:",
+                   file_name=f"team-readiness-{run.now:%Y-%m-%d}.csv", mime="text/csv", on_click="ignore")
+
+# ---------------------------------------------------------------- by domain
+
+by_domain = readiness.domain_readiness(library, members, levels)
+st.subheader("By domain: who is at target and what builds it")
+st.caption("A person is at target in a domain when the mean of their levels on its competencies reaches their "
+           "target. People without enough evidence count as not yet at target.")
+st.dataframe([{"Domain": d.name, "At or above target now": d.text, "Below target": len(d.below) - d.without_evidence,
+               "Not enough evidence": d.without_evidence} for d in by_domain], hide_index=True)
+st.write("**Who is below target, and the modules that build the domain**")
+for d in by_domain:
+    if not d.below:
+        continue
+    with st.expander(f"{d.name}: {len(d.below)} not yet at target"):
+        people_col, modules_col = st.columns(2)
+        people_col.markdown("\n".join(f"- {m.name}: " + ("not enough evidence" if v is None else f"mean {v:.1f}, "
+                                                          f"target {m.target}") for m, v in d.below))
+        modules_col.markdown("\n".join(f"- {m.title}" for m in d.modules) or "No module builds this domain yet.")
+
+# ---------------------------------------------------------------- over rounds
+
+st.subheader("Team growth over rounds")
+points = readiness_store.round_points(run.db, me, practice.id, members, run.now)
+shares = readiness.growth_by_round(framework, points)
+shown = [s for s in shares if s.share is not None]
+if not shares:
+    st.info("Growth appears here once team members have submitted self-assessments.")
+else:
+    st.caption("Of the people assessed in each round (baseline, 3, 6, 9, 12 months after they started), the share "
+               "at or above target in each domain, using each person's level at the end of that round. Rounds with "
+               "fewer than 3 people assessed are not shown.")
+    if shown:
+        st.altair_chart(team_charts.share_by_round_chart(
+            [{"domain": s.domain_name, "round": competency.round_label(s.round_months),
+              "round_months": s.round_months, "share": round(100 * s.share, 1), "text": s.text} for s in shown],
+            domain_order=[d.name for d in framework.domains]), width="content")
+    with st.expander("Growth over rounds as a table"):
+        st.dataframe([{"Round": competency.round_label(s.round_months), "Domain": s.domain_name,
+                       "At or above target": s.text} for s in shares], hide_index=True)
+
+# ---------------------------------------------------------------- calibration
+
+st.subheader("Self and observer calibration")
+person_calibration, domain_calibration = readiness.calibration(framework, members, levels)
+compared = [p for p in person_calibration if p.compared]
+if not compared:
+    st.info("No one has both a self-rating and an observer rating yet. Rate a trainee to compare.")
+else:
+    st.caption("Self minus observer over the competencies where a person has both: above zero, they rate "
+               "themselves higher than observed. Large differences are worth a conversation, not a verdict.")
+    st.dataframe([{"Person": p.member.name, "Competencies compared": p.compared,
+                   "Self minus observer": round(p.mean_difference, 2), "Reading": p.reading} for p in compared],
+                 hide_index=True)
+    if unobserved := [p.member.name for p in person_calibration if not p.compared]:
+        st.caption("No observer rating in the last 12 months yet: " + ", ".join(unobserved) + ".")
+    st.dataframe([{"Domain": d.name, "People compared": d.people if d.people >= 3 else "fewer than 3",
+                   "Mean self minus observer": "fewer than 3" if d.mean_difference is None
+                   else f"{d.mean_difference:+.2f}"} for d in domain_calibration], hide_index=True)
+
+# ---------------------------------------------------------------- people and system gaps
+
+st.subheader("People gaps and system gaps")
+capability = next((i for i in library.instruments if isinstance(i, CapabilityInstrument)), None)
+latest = None
+if capability is not None:
+    results = measure_store.capability_results(run.db, me, practice.id, capability)
+    latest = results[-1] if results else None
+if latest is None:
+    st.info("No practice capability self-assessment has been closed yet; record one on the Practice measures page "
+            "to see which gaps are in the practice's systems.")
+titles = {d.id: d.title for d in capability.domains} if capability else {}
+gaps = readiness.people_and_system_gaps(by_domain, latest[1] if latest else None, titles)
+st.caption("Each competency domain (people) beside the practice capability domain that supports it (systems"
+           + (f", self-assessment of {latest[0].administered_on:%d %B %Y}" if latest else "")
+           + f"). A people gap: under {round(100 * readiness.PEOPLE_GAP_BELOW)}% of the team at target. A system "
+           f"gap: the capability score is under {readiness.SYSTEM_GAP_BELOW:.0f} of 100.")
+st.dataframe([{
+    "Competency domain": g.name, "Reading": g.verdict, "Team at target": g.people.text,
+    "Capability score": None if g.capability_percent is None else round(g.capability_percent),
+    "Practice capability domain": g.capability_title or "",
+} for g in gaps], hide_index=True)
