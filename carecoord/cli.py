@@ -76,11 +76,15 @@ def cmd_validate(args) -> int:
 
 
 def cmd_purge(args) -> int:
-    """Delete the text of family stories withdrawn 30 or more days ago (run daily, e.g. from cron)."""
+    """Apply the retention periods (run daily, e.g. from cron): withdrawn stories' text after 30 days,
+    ended sign-in records after 90 days."""
     from carecoord.store import stories
 
-    purged = stories.purge_due(_open(args), accounts.SYSTEM, clock.utcnow())
+    db, now = _open(args), clock.utcnow()
+    purged = stories.purge_due(db, accounts.SYSTEM, now)
     print(f"Purged the text of {purged} withdrawn story(ies).")
+    old = accounts.purge_old_sign_ins(db, now)
+    print(f"Deleted {old} sign-in record(s) that ended more than {accounts.SIGN_IN_RECORDS_KEPT.days} days ago.")
     return 0
 
 

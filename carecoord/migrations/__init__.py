@@ -8,10 +8,10 @@ from __future__ import annotations
 from sqlite_utils import Database, Migrations
 
 from carecoord.migrations import accounts, assessments, cases, learning, plans, sessions, measures
-from carecoord.migrations import stories
+from carecoord.migrations import privacy, stories
 
 SETS: tuple[Migrations, ...] = (accounts.migrations, learning.migrations, assessments.migrations,
-                                 cases.migrations, plans.migrations, sessions.migrations, measures.migrations, stories.migrations)
+                                 cases.migrations, plans.migrations, sessions.migrations, measures.migrations, stories.migrations, privacy.migrations)
 
 
 def apply_all(db: Database) -> None:

@@ -471,6 +471,17 @@ def touch(db: Database, token: str, now: datetime) -> None:
                    [iso(now), auth.token_hash(token), iso(now - timedelta(seconds=60))])
 
 
+SIGN_IN_RECORDS_KEPT = timedelta(days=90)
+
+
+def purge_old_sign_ins(db: Database, now: datetime, kept: timedelta = SIGN_IN_RECORDS_KEPT) -> int:
+    """Delete records of sign-ins that expired or were revoked more than `kept` ago."""
+    cutoff = iso(now - kept)
+    with write(db):
+        return db.execute("DELETE FROM sign_in WHERE expires_at < :cutoff OR revoked_at < :cutoff",
+                          {"cutoff": cutoff}).rowcount
+
+
 def sign_out(db: Database, token: str, now: datetime) -> None:
     with write(db):
         db.execute("UPDATE sign_in SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL",

@@ -75,6 +75,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("carecoord/ui/app_pages/people.py", "People", "Manage", _pages(ADMIN, LEAD), ":material/group:"),
     PageSpec("carecoord/ui/app_pages/practices.py", "Practices", "Manage", _pages(ADMIN), ":material/domain:"),
     PageSpec("carecoord/ui/app_pages/content_status.py", "Content", "Manage", _pages(ADMIN), ":material/library_books:"),
+    PageSpec("carecoord/ui/app_pages/personal_data.py", "Personal data", "Manage", _pages(ADMIN),
+             ":material/folder_shared:"),
     PageSpec("carecoord/ui/app_pages/audit.py", "Audit log", "Manage", _pages(ADMIN), ":material/history:"),
     PageSpec("carecoord/ui/app_pages/account.py", "My account", "Account", EVERYONE, ":material/person:"),
 )

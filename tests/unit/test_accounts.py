@@ -197,3 +197,13 @@ def test_verified_email_matches_case_insensitively(db, now):
     A.create_person(db, A.SYSTEM, username="oli", display_name="Oli", email="Oli@Example.org",
                     password=PASSWORD, now=now)
     assert A.person_for_verified_email(db, "oli@example.ORG").username == "oli"
+
+
+def test_old_sign_in_records_are_purged(db, admin, now):
+    current = A.issue_token(db, admin.id, now)
+    ended = A.issue_token(db, admin.id, now - timedelta(days=200))  # expired 170 days ago
+    A.sign_out(db, A.issue_token(db, admin.id, now), now - timedelta(days=10))  # revoked recently: kept
+    assert A.purge_old_sign_ins(db, now) == 1
+    assert A.person_for_token(db, current, now) is not None
+    assert db.execute("SELECT count(*) FROM sign_in").fetchone()[0] == 2
+    assert ended  # the purged one
