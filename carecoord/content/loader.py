@@ -226,24 +226,34 @@ def _load_framework(root: Path, collect) -> Framework | None:
         return None
 
 
+def _folder_head(root: Path, folder: Path, name: str, model, parts: str, codes: set[str], retired_codes: set[str],
+                 ids: _Ids, collect):
+    """Read and check a folder's head file (module.md, case.md); None, with the error kept, when it fails."""
+    path = folder / name
+    if not path.exists():
+        collect(_FileProblem(ContentError(path=(folder.relative_to(root) / name).as_posix(), line=1, field="file",
+                                          message=f"is missing: the folder's {parts} are not served")))
+        return None
+    try:
+        source = _Source(root, path)
+        meta = source.validate(model, source.data())
+        ids.claim(source, meta.id, ("id",), "id")
+        _check_codes(source, meta.competencies, codes, retired_codes)
+        return source, meta
+    except _FileProblem as problem:
+        collect(problem)
+        return None
+
+
 def _load_curriculum(root: Path, codes: set[str], retired_codes: set[str], ids: _Ids, collect) -> list[Module]:
     modules: list[Module] = []
     curriculum = root / "curriculum"
     folders = sorted(p for p in curriculum.iterdir() if p.is_dir()) if curriculum.is_dir() else []
     for folder in folders:
-        module_file = folder / "module.md"
-        if not module_file.exists():
-            collect(_FileProblem(ContentError(path=(folder.relative_to(root) / "module.md").as_posix(), line=1,
-                                              field="file", message="is missing: the folder's lessons are not served")))
+        head = _folder_head(root, folder, "module.md", ModuleMeta, "lessons", codes, retired_codes, ids, collect)
+        if head is None:
             continue
-        try:
-            source = _Source(root, module_file)
-            meta: ModuleMeta = source.validate(ModuleMeta, source.data())
-            ids.claim(source, meta.id, ("id",), "id")
-            _check_codes(source, meta.competencies, codes, retired_codes)
-        except _FileProblem as problem:
-            collect(problem)
-            continue
+        source, meta = head
         lessons: list[Lesson] = []
         for lesson_file in sorted(p for p in folder.glob("*.md") if p.name != "module.md"):
             try:
@@ -286,19 +296,10 @@ def _load_cases(root: Path, codes: set[str], retired_codes: set[str], ids: _Ids,
     cases: list[Case] = []
     base = root / "cases"
     for folder in sorted(p for p in base.iterdir() if p.is_dir()) if base.is_dir() else []:
-        case_file = folder / "case.md"
-        if not case_file.exists():
-            collect(_FileProblem(ContentError(path=(folder.relative_to(root) / "case.md").as_posix(), line=1,
-                                              field="file", message="is missing: the folder's phases are not served")))
+        head = _folder_head(root, folder, "case.md", CaseMeta, "phases", codes, retired_codes, ids, collect)
+        if head is None:
             continue
-        try:
-            source = _Source(root, case_file)
-            meta: CaseMeta = source.validate(CaseMeta, source.data())
-            ids.claim(source, meta.id, ("id",), "id")
-            _check_codes(source, meta.competencies, codes, retired_codes)
-        except _FileProblem as problem:
-            collect(problem)
-            continue
+        source, meta = head
         phases: list[tuple[Phase, _Source]] = []
         for phase_file in sorted(p for p in folder.glob("*.md") if p.name != "case.md"):
             try:
