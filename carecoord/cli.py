@@ -52,14 +52,15 @@ def cmd_backup(args) -> int:
 def cmd_validate(args) -> int:
     """Check every content file (and, with --db, that stored records name known content)."""
     from carecoord.content import load_library
-    from carecoord.store import cases, learning
+    from carecoord.store import cases, learning, stories
 
     library = load_library(args.content)
     problems = [str(error) for error in library.errors]
     if args.check_db:
         known = library.known_ids()
         db = _open(args)
-        for item_id in sorted(learning.referenced_content_ids(db) | cases.referenced_ids(db)):
+        referenced = learning.referenced_content_ids(db) | cases.referenced_ids(db) | stories.referenced_ids(db)
+        for item_id in sorted(referenced):
             if item_id not in known:
                 problems.append(f"{database.database_path() if args.db is None else args.db}: id {item_id!r} is used "
                                 "by stored records but is not in the content library and not listed as retired")

@@ -443,3 +443,8 @@ def my_reflections(db: Database, actor: Person, story_ids: Iterable[int]) -> dic
     rows = db.execute(f"SELECT story_id, body, saved_at FROM story_reflection WHERE person_id = ? AND story_id IN "
                       f"({','.join('?' * len(ids))})", [actor.id, *ids]).fetchall()
     return {sid: Reflection(story_id=sid, body=body, saved_at=parse(at)) for sid, body, at in rows}
+
+
+def referenced_ids(db: Database) -> set[str]:
+    """Content ids (modules, case phases, competency codes) that stories link to, for `validate --db`."""
+    return {row[0] for row in db.execute("SELECT DISTINCT target FROM story_link")}

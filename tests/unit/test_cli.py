@@ -52,3 +52,13 @@ def test_create_admin_demo_and_backup(tmp_path, capsys):
     copy = database.connect(tmp_path / "b" / "copy.db")
     assert copy.execute("SELECT count(*) FROM person WHERE username = 'root'").fetchone()[0] == 1
     shutil.rmtree(tmp_path / "b")
+
+
+def test_validate_db_checks_what_stories_link_to(demo_path, capsys):
+    assert cli.main(["--db", str(demo_path), "validate", "--db"]) == 0
+    db = database.connect(demo_path)
+    story = db.execute("SELECT id FROM story LIMIT 1").fetchone()[0]
+    db.execute("INSERT INTO story_link (story_id, kind, target) VALUES (?, 'module', 'vanished-module')", [story])
+    capsys.readouterr()
+    assert cli.main(["--db", str(demo_path), "validate", "--db"]) == 1
+    assert "'vanished-module'" in capsys.readouterr().out
