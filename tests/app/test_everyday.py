@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from carecoord import clock, db as database
-from carecoord.people import LEAD, TRAINEE
+from carecoord.people import LEAD
 from carecoord.store import accounts
 from tests.app.conftest import page_text, titles
 

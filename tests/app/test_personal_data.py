@@ -1,7 +1,5 @@
 """An administrator exports and erases a person from the Personal data page."""
 
-import io
-import zipfile
 
 import pytest
 
