@@ -62,6 +62,12 @@ def may_view_team(actor: Person, practice_id: int) -> bool:
     return not actor.disabled and actor.has_role(LEAD, practice_id)
 
 
+def may_view_organisation_growth(actor: Person) -> bool:
+    """Organisation-wide growth (domain means by round, no names, groups of 3 or more): leads and
+    administrators, who compare a team with the whole organisation."""
+    return not actor.disabled and (actor.is_admin or actor.has_role(LEAD))
+
+
 def may_run_measures(actor: Person, practice_id: int) -> bool:
     """Open and close practice measures, record capability answers, see results: the practice's leads."""
     return not actor.disabled and actor.has_role(LEAD, practice_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlite_utils import Database
 
@@ -300,3 +300,77 @@ def trainees_to_observe(db: Database, actor: Person) -> list[Person]:
         [*practice_ids, actor.id],
     ).fetchall()
     return [p for p in (load_person(db, r[0]) for r in rows) if p is not None and permissions.may_observe(actor, p)]
+
+
+# ---------------------------------------------------------------- importing history in bulk
+
+
+@dataclass(frozen=True)
+class Imported:
+    """One already-submitted assessment from an earlier record (a spreadsheet, a previous system)."""
+
+    person_id: int
+    rater_id: int
+    rater_kind: str
+    submitted_at: datetime
+    answers: dict[str, Answer]  # every competency of the framework
+
+
+def import_history(db: Database, actor: Person, framework: Framework, records: list[Imported]) -> list[int]:
+    """The bulk path: many submitted assessments in one transaction, with executemany.
+
+    Each record is checked as `save_step` and `submit` would check it (every competency rated, levels
+    1 to 5, known evidence kinds, only leads observe and only oneself self-assesses is the caller's
+    business: this is an administrator's import). The round is worked out from the person's start
+    date exactly as `submit` does. Rows go in as drafts, then become submitted, so the immutability
+    and summary triggers see the same sequence as an assessment made in the app. Returns the new ids.
+    """
+    require(permissions.may_administer_accounts(actor), "Only an administrator imports assessment history.")
+    codes = [c.code for c in framework.competencies]
+    person_ids = sorted({r.person_id for r in records})
+    started: dict[int, str | None] = {}
+    for chunk in range(0, len(person_ids), 500):
+        ids = person_ids[chunk:chunk + 500]
+        started.update(db.execute(f"SELECT id, started_on FROM person WHERE id IN ({','.join('?' * len(ids))})",
+                                  ids).fetchall())
+    for record in records:
+        if record.person_id not in started:
+            raise AssessmentError(f"No person with id {record.person_id}.")
+        if record.rater_kind not in (competency.SELF, competency.OBSERVER):
+            raise AssessmentError(f"Unknown kind of rater {record.rater_kind!r}.")
+        if record.rater_kind == competency.SELF and record.rater_id != record.person_id:
+            raise AssessmentError("A self-assessment is rated by the person themselves.")
+        missing = [code for code in codes if code not in record.answers]
+        if missing or len(record.answers) != len(codes):
+            raise AssessmentError(f"Every competency needs a level; missing: {', '.join(missing) or 'none'}; "
+                                  f"unknown: {', '.join(sorted(set(record.answers) - set(codes))) or 'none'}.")
+        for code, answer in record.answers.items():
+            if not isinstance(answer.level, int) or not 1 <= answer.level <= 5:
+                raise AssessmentError("Choose a level from 1 to 5.", code)
+            if answer.evidence_kind not in competency.EVIDENCE_KINDS:
+                raise AssessmentError("Choose the kind of evidence.", code)
+            if len(answer.note) > competency.MAX_NOTE_CHARS:
+                raise AssessmentError(f"Keep the note under {competency.MAX_NOTE_CHARS} characters.", code)
+    conn = db.conn
+    new_ids: list[int] = []
+    with write(db):
+        for record in records:
+            new_ids.append(conn.execute(
+                """INSERT INTO assessment (person_id, rater_id, rater_kind, step, framework_id, framework_version,
+                       started_at) VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                [record.person_id, record.rater_id, record.rater_kind, len(framework.domains), framework.id,
+                 framework.version, iso(record.submitted_at)]).lastrowid)
+        conn.executemany(
+            "INSERT INTO rating (assessment_id, competency_code, level, evidence_kind, note) VALUES (?, ?, ?, ?, ?)",
+            ((assessment_id, code, answer.level, answer.evidence_kind, answer.note.strip())
+             for assessment_id, record in zip(new_ids, records) for code, answer in record.answers.items()))
+        conn.executemany(
+            "UPDATE assessment SET status = 'submitted', submitted_at = ?, round_months = ? WHERE id = ?",
+            ((iso(record.submitted_at), _round(started[record.person_id], record.submitted_at), assessment_id)
+             for assessment_id, record in zip(new_ids, records)))
+    return new_ids
+
+
+def _round(started_on: str | None, submitted_at: datetime) -> int:
+    started = date.fromisoformat(started_on) if started_on else submitted_at.date()
+    return competency.round_for(started, submitted_at.date())

@@ -1,11 +1,17 @@
 """Team readiness: candidate ratings for every coordinator of a practice, in one query each.
 
-`TEAM_CANDIDATES` is `assessments.CANDIDATES` for a whole practice (partitioned by person too);
-both feed the same `competency.effective_levels`, so the team view and a person's own page agree.
+Both queries return one row per assessment with its ratings packed into one string
+(`code:level,...`): a practice's readiness needs tens of thousands of ratings, and handing each one
+to Python as a row cost more than everything else (bench/README.md). The store then keeps, per
+person, competency and kind of rater, the latest non-superseded rating, exactly as
+`assessments.CANDIDATES` does for one person, and feeds the same `competency.effective_level`, so
+the team view and a person's own page agree.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlite_utils import Database
@@ -15,6 +21,7 @@ from carecoord.clock import iso, parse
 from carecoord.content.models import Framework
 from carecoord.people import LEAD, TRAINEE, Person
 from carecoord.permissions import require
+from carecoord.measures import MIN_RESPONDENTS as MIN_PEOPLE
 from carecoord.readiness import Member, RoundPoint
 
 # The people on a readiness view: those with an active trainee or lead role in the practice.
@@ -24,49 +31,86 @@ WHERE membership.practice_id = :practice_id AND membership.active AND membership
   AND NOT person.disabled
 """
 
-TEAM_CANDIDATES = f"""
-WITH team AS ({TEAM}),
-live AS (
-    SELECT assessment.person_id, rating.competency_code AS code, rating.level, assessment.rater_kind,
-           assessment.submitted_at, assessment.id AS assessment_id,
-           row_number() OVER (PARTITION BY assessment.person_id, rating.competency_code, assessment.rater_kind
-                              ORDER BY assessment.submitted_at DESC, assessment.id DESC) AS recency
-    FROM team JOIN assessment ON assessment.person_id = team.person_id
-    JOIN rating ON rating.assessment_id = assessment.id
-    WHERE assessment.status = 'submitted'
-      AND assessment.submitted_at > :since AND assessment.submitted_at <= :now
-      AND NOT EXISTS (SELECT 1 FROM assessment AS newer
-                      WHERE newer.supersedes_id = assessment.id AND newer.status = 'submitted')
-)
-SELECT person_id, code, level, rater_kind, submitted_at, assessment_id FROM live WHERE recency = 1
+SUPERSEDED = """EXISTS (SELECT 1 FROM assessment AS newer
+                      WHERE newer.supersedes_id = assessment.id AND newer.status = 'submitted')"""
+PACKED_RATINGS = """(SELECT group_concat(rating.competency_code || ':' || rating.level)
+                     FROM rating WHERE rating.assessment_id = assessment.id)"""
+
+# The team's live assessments of the last year, newest first per person, each with its ratings.
+TEAM_RECENT = f"""
+WITH team AS ({TEAM})
+SELECT assessment.person_id, assessment.id, assessment.rater_kind, assessment.submitted_at,
+       {PACKED_RATINGS} AS ratings
+FROM team JOIN assessment ON assessment.person_id = team.person_id
+WHERE assessment.status = 'submitted' AND assessment.submitted_at > :since AND assessment.submitted_at <= :now
+  AND NOT {SUPERSEDED}
+ORDER BY assessment.person_id, assessment.submitted_at DESC, assessment.id DESC
 """
 
-# For each person and round: the close of the round (their last assessment in it) and, as of
-# then, the latest non-superseded self and observer rating per competency. The year's cut-off is
-# applied by the effective-level rule itself.
-ROUND_CANDIDATES = f"""
-WITH team AS ({TEAM}),
-points AS (
-    SELECT assessment.person_id, assessment.round_months, max(assessment.submitted_at) AS as_of
-    FROM team JOIN assessment ON assessment.person_id = team.person_id
-    WHERE assessment.status = 'submitted' AND assessment.submitted_at <= :now
-    GROUP BY assessment.person_id, assessment.round_months
-),
-live AS (
-    SELECT points.person_id, points.round_months, points.as_of, rating.competency_code AS code, rating.level,
-           assessment.rater_kind, assessment.submitted_at, assessment.id AS assessment_id,
-           row_number() OVER (PARTITION BY points.person_id, points.round_months, rating.competency_code,
-                                           assessment.rater_kind
-                              ORDER BY assessment.submitted_at DESC, assessment.id DESC) AS recency
-    FROM points JOIN assessment ON assessment.person_id = points.person_id
-    JOIN rating ON rating.assessment_id = assessment.id
-    WHERE assessment.status = 'submitted' AND assessment.submitted_at <= points.as_of
-      AND NOT EXISTS (SELECT 1 FROM assessment AS newer
-                      WHERE newer.supersedes_id = assessment.id AND newer.status = 'submitted')
-)
-SELECT person_id, round_months, as_of, code, level, rater_kind, submitted_at, assessment_id
-FROM live WHERE recency = 1 ORDER BY person_id, round_months
+# Every submitted assessment of the team up to now, oldest first per person: superseded ones too,
+# because they still mark when a round closed, but their ratings are not candidates.
+TEAM_HISTORY = f"""
+WITH team AS ({TEAM})
+SELECT assessment.person_id, assessment.id, assessment.rater_kind, assessment.submitted_at,
+       assessment.round_months, CASE WHEN {SUPERSEDED} THEN NULL ELSE {PACKED_RATINGS} END AS ratings
+FROM team JOIN assessment ON assessment.person_id = team.person_id
+WHERE assessment.status = 'submitted' AND assessment.submitted_at <= :now
+ORDER BY assessment.person_id, assessment.submitted_at, assessment.id
 """
+
+
+def _unpack(packed: str | None) -> Iterable[tuple[str, int]]:
+    for pair in packed.split(",") if packed else ():
+        code, _, level = pair.partition(":")
+        yield code, int(level)
+
+
+class _Latest:
+    """Per person: the latest rating per (competency, kind of rater), as (level, time, id)."""
+
+    def __init__(self) -> None:
+        self.found: dict[tuple[str, str], tuple[int, str, int]] = {}
+
+    def keep_first(self, kind: str, submitted_at: str, assessment_id: int, packed: str | None) -> None:
+        """Rows arrive newest first: the first rating seen for a (competency, kind) is the latest."""
+        found = self.found
+        for pair in packed.split(",") if packed else ():
+            code, _, level = pair.partition(":")
+            if (code, kind) not in found:
+                found[(code, kind)] = (int(level), submitted_at, assessment_id)
+
+
+class _Ratings:
+    """Builds `competency.Rating`s once per (competency, assessment) and parses each time once."""
+
+    def __init__(self) -> None:
+        self.times: dict[str, datetime] = {}
+        self.made: dict[tuple[str, str, int], competency.Rating] = {}
+
+    def __call__(self, code: str, kind: str, level: int, submitted_at: str, assessment_id: int) -> competency.Rating:
+        key = (code, kind, assessment_id)
+        rating = self.made.get(key)
+        if rating is None:
+            moment = self.times.get(submitted_at)
+            if moment is None:
+                moment = self.times[submitted_at] = parse(submitted_at)
+            rating = self.made[key] = competency.Rating(code=code, level=level, rater_kind=kind, assessed_at=moment,
+                                                        assessment_id=assessment_id)
+        return rating
+
+    def all(self, latest: _Latest) -> list[competency.Rating]:
+        return [self(code, kind, *value) for (code, kind), value in latest.found.items()]
+
+
+def _recent(db: Database, practice_id: int, now: datetime) -> dict[int, _Latest]:
+    latest: dict[int, _Latest] = {}
+    for person_id, assessment_id, kind, submitted_at, packed in db.execute(
+            TEAM_RECENT, {"practice_id": practice_id, "since": iso(now - competency.STALE_AFTER), "now": iso(now)}):
+        entry = latest.get(person_id)
+        if entry is None:
+            entry = latest[person_id] = _Latest()
+        entry.keep_first(kind, submitted_at, assessment_id, packed)
+    return latest
 
 
 def team_members(db: Database, actor: Person, practice_id: int, framework: Framework) -> list[Member]:
@@ -93,36 +137,117 @@ def team_members(db: Database, actor: Person, practice_id: int, framework: Frame
 
 def team_candidates(db: Database, actor: Person, practice_id: int, now: datetime
                     ) -> dict[int, list[competency.Rating]]:
-    """Candidate ratings per person for the whole team, from one query."""
+    """Candidate ratings per person for the whole team (the latest self and observer rating of the
+    last year per competency), from one query."""
     require(permissions.may_view_team(actor, practice_id), "Only the practice's leads can see team readiness.")
-    found: dict[int, list[competency.Rating]] = {}
-    for r in db.query(TEAM_CANDIDATES, {"practice_id": practice_id, "since": iso(now - competency.STALE_AFTER),
-                                        "now": iso(now)}):
-        found.setdefault(r["person_id"], []).append(competency.Rating(
-            code=r["code"], level=r["level"], rater_kind=r["rater_kind"], assessed_at=parse(r["submitted_at"]),
-            assessment_id=r["assessment_id"]))
-    return found
+    make = _Ratings()
+    return {person_id: make.all(latest) for person_id, latest in _recent(db, practice_id, now).items()}
 
 
 def team_levels(db: Database, actor: Person, practice_id: int, now: datetime
                 ) -> dict[int, dict[str, competency.Effective]]:
-    """Everyone's effective level on every competency with evidence: the same rule as their own page."""
-    return {person_id: competency.effective_levels(ratings, now)
-            for person_id, ratings in team_candidates(db, actor, practice_id, now).items()}
+    """Everyone's effective level on every competency with evidence: the same rule as their own page.
+
+    The rule sees only a competency's latest self and observer rating, and its answer does not
+    depend on which competency it is; competencies with the same two candidates (same levels, same
+    assessments) share one answer instead of asking the rule again.
+    """
+    require(permissions.may_view_team(actor, practice_id), "Only the practice's leads can see team readiness.")
+    make = _Ratings()
+    answers: dict[tuple, competency.Effective | None] = {}
+    levels: dict[int, dict[str, competency.Effective]] = {}
+    for person_id, latest in _recent(db, practice_id, now).items():
+        mine: dict[str, competency.Effective] = {}
+        codes = dict.fromkeys(code for code, _ in latest.found)
+        for code in codes:
+            own = latest.found.get((code, competency.SELF))
+            observed = latest.found.get((code, competency.OBSERVER))
+            key = (own, observed)
+            if key not in answers:
+                candidates = [make(code, kind, *value) for kind, value in ((competency.SELF, own),
+                                                                           (competency.OBSERVER, observed)) if value]
+                answers[key] = competency.effective_level(candidates, now)
+            if (effective := answers[key]) is not None:
+                mine[code] = effective
+        if mine:
+            levels[person_id] = mine
+    return levels
 
 
 def round_points(db: Database, actor: Person, practice_id: int, members: list[Member], now: datetime
                  ) -> list[RoundPoint]:
-    """Each team member at the close of each of their rounds, with the candidate ratings as of then."""
+    """Each team member at the close of each of their rounds, with the candidate ratings as of then.
+
+    A round closes at the person's last submitted assessment in it; as of then, the candidates are
+    the latest non-superseded self and observer rating per competency submitted up to that moment
+    (the year's cut-off is applied by the effective-level rule itself).
+    """
     require(permissions.may_view_team(actor, practice_id), "Only the practice's leads can see team readiness.")
     targets = {m.id: m.target for m in members}
-    grouped: dict[tuple[int, int], tuple[datetime, list[competency.Rating]]] = {}
-    for r in db.query(ROUND_CANDIDATES, {"practice_id": practice_id, "now": iso(now)}):
-        key = (r["person_id"], r["round_months"])
-        if key not in grouped:
-            grouped[key] = (parse(r["as_of"]), [])
-        grouped[key][1].append(competency.Rating(
-            code=r["code"], level=r["level"], rater_kind=r["rater_kind"], assessed_at=parse(r["submitted_at"]),
-            assessment_id=r["assessment_id"]))
-    return [RoundPoint(person_id, round_months, as_of, targets[person_id], tuple(ratings))
-            for (person_id, round_months), (as_of, ratings) in grouped.items() if person_id in targets]
+    history: dict[int, list[tuple]] = {}
+    for row in db.execute(TEAM_HISTORY, {"practice_id": practice_id, "now": iso(now)}):
+        if row[0] in targets:
+            history.setdefault(row[0], []).append(row)
+    times: dict[str, datetime] = {}
+    points = []
+    for person_id, rows in history.items():
+        closes: dict[int, str] = {}
+        for _, _, _, submitted_at, round_months, _ in rows:
+            closes[round_months] = max(closes.get(round_months, submitted_at), submitted_at)
+        latest: dict[tuple[str, str], competency.Rating] = {}
+        position = 0
+        mine = {}
+        for round_months, as_of in sorted(closes.items(), key=lambda item: (item[1], item[0])):
+            while position < len(rows) and rows[position][3] <= as_of:
+                _, assessment_id, kind, submitted_at, _, packed = rows[position]
+                moment = times.get(submitted_at) or times.setdefault(submitted_at, parse(submitted_at))
+                for code, level in _unpack(packed):  # oldest first: each rating replaces the one before
+                    latest[(code, kind)] = competency.Rating(code=code, level=level, rater_kind=kind,
+                                                             assessed_at=moment, assessment_id=assessment_id)
+                position += 1
+            mine[round_months] = RoundPoint(person_id, round_months, times.get(as_of) or parse(as_of),
+                                            targets[person_id], tuple(latest.values()))
+        points += [mine[r] for r in sorted(mine)]
+    return points
+
+
+# ---------------------------------------------------------------- across the organisation
+
+
+@dataclass(frozen=True)
+class OrganisationPoint:
+    """Mean level in one domain at one round, over every live assessment of that kind in the organisation."""
+
+    round_months: int
+    domain: str  # the domain code
+    people: int
+    mean_level: float | None  # None when fewer than 3 people were assessed in the round
+
+    @property
+    def shown(self) -> bool:
+        return self.mean_level is not None
+
+
+# The running sums that triggers keep current (carecoord/migrations/performance.py): reading them
+# costs the same however many years of assessments the organisation holds.
+ORGANISATION_GROWTH = """
+SELECT growth_domain.round_months, growth_domain.domain, growth_people.people,
+       growth_domain.level_sum * 1.0 / growth_domain.ratings AS mean_level
+FROM growth_domain JOIN growth_people ON growth_people.rater_kind = growth_domain.rater_kind
+                                     AND growth_people.round_months = growth_domain.round_months
+WHERE growth_domain.rater_kind = :rater_kind AND growth_domain.ratings > 0
+ORDER BY growth_domain.round_months, growth_domain.domain
+"""
+
+
+def organisation_growth(db: Database, actor: Person, rater_kind: str = competency.SELF) -> list[OrganisationPoint]:
+    """Mean level per domain per round across the whole organisation (no names; fewer than 3 people hidden).
+
+    Over every live (submitted, not superseded) assessment of that kind; the mean is over their
+    ratings in the domain, and `people` counts the people assessed in the round.
+    """
+    require(permissions.may_view_organisation_growth(actor),
+            "Only leads and administrators see growth across the organisation.")
+    return [OrganisationPoint(r["round_months"], r["domain"], r["people"],
+                              round(r["mean_level"], 2) if r["people"] >= MIN_PEOPLE else None)
+            for r in db.query(ORGANISATION_GROWTH, {"rater_kind": rater_kind})]

@@ -1,0 +1,129 @@
+"""Summary tables for organisation-wide growth, kept current by triggers in the writing transaction.
+
+Organisation-wide growth (mean level per domain and round over every live self-assessment) read
+as one GROUP BY over the ratings took 11x a bare scan of the ratings table at scale L (bench/README.md).
+These tables hold the running sums instead: per kind of rater, round and domain, how many ratings
+and their total; per person, kind and round, how many live assessments; per kind and round, how
+many people. Triggers on `assessment` keep them current in the same transaction as every write,
+whatever path made it (the app's submit, a correction, the demo, the bulk import, deleting a
+person), so the figures are never stale and never cached.
+
+"Live" is the rule used everywhere: submitted and not superseded by a submitted correction.
+- A draft becoming submitted adds its ratings; if it corrects another assessment, that one's are
+  taken away (a correction replaces what it corrects).
+- Deleting a live submitted assessment takes its ratings away; deleting a correction gives the
+  assessment it corrected back (it is live again). Ratings are still there in BEFORE DELETE.
+Submitted assessments and their ratings cannot otherwise change (see migrations/assessments.py).
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+from carecoord.db import execute_script
+
+migrations = Migrations("carecoord.performance")
+
+# The domain of a competency is the first two letters of its code, as in `domain_history`.
+DOMAIN = "substr(rating.competency_code, 1, 2)"
+
+
+def _change(assessment: str, sign: int) -> str:
+    """Statements that add (sign 1) or take away (sign -1) one submitted assessment's contribution."""
+    person_round = """(SELECT assessments FROM growth_person WHERE person_id = a.person_id
+                         AND rater_kind = a.rater_kind AND round_months = a.round_months)"""
+    if sign > 0:
+        people = f"""
+        INSERT INTO growth_people (rater_kind, round_months, people)
+        SELECT a.rater_kind, a.round_months, 1 FROM assessment AS a
+        WHERE a.id = {assessment} AND a.status = 'submitted' AND coalesce({person_round}, 0) = 0
+        ON CONFLICT (rater_kind, round_months) DO UPDATE SET people = people + 1;
+        INSERT INTO growth_person (person_id, rater_kind, round_months, assessments)
+        SELECT a.person_id, a.rater_kind, a.round_months, 1 FROM assessment AS a
+        WHERE a.id = {assessment} AND a.status = 'submitted'
+        ON CONFLICT (person_id, rater_kind, round_months) DO UPDATE SET assessments = assessments + 1;"""
+    else:
+        people = f"""
+        UPDATE growth_person SET assessments = assessments - 1
+        WHERE (person_id, rater_kind, round_months) IN (
+            SELECT a.person_id, a.rater_kind, a.round_months FROM assessment AS a
+            WHERE a.id = {assessment} AND a.status = 'submitted');
+        UPDATE growth_people SET people = people - 1
+        WHERE (rater_kind, round_months) IN (
+            SELECT a.rater_kind, a.round_months FROM assessment AS a
+            WHERE a.id = {assessment} AND a.status = 'submitted' AND {person_round} = 0);
+        DELETE FROM growth_person WHERE assessments = 0 AND (person_id, rater_kind, round_months) IN (
+            SELECT a.person_id, a.rater_kind, a.round_months FROM assessment AS a WHERE a.id = {assessment});"""
+    return people + f"""
+        INSERT INTO growth_domain (rater_kind, round_months, domain, ratings, level_sum)
+        SELECT a.rater_kind, a.round_months, {DOMAIN}, {sign} * count(*), {sign} * sum(rating.level)
+        FROM assessment AS a JOIN rating ON rating.assessment_id = a.id
+        WHERE a.id = {assessment} AND a.status = 'submitted'
+        GROUP BY {DOMAIN}
+        ON CONFLICT (rater_kind, round_months, domain)
+        DO UPDATE SET ratings = ratings + excluded.ratings, level_sum = level_sum + excluded.level_sum;"""
+
+
+LIVE = """assessment.status = 'submitted' AND NOT EXISTS (
+    SELECT 1 FROM assessment AS newer WHERE newer.supersedes_id = assessment.id AND newer.status = 'submitted')"""
+
+
+@migrations()
+def m001_growth_summary(db: Database) -> None:
+    execute_script(
+        db,
+        f"""
+        CREATE TABLE growth_domain (
+            rater_kind TEXT NOT NULL,
+            round_months INTEGER NOT NULL,
+            domain TEXT NOT NULL,
+            ratings INTEGER NOT NULL,
+            level_sum INTEGER NOT NULL,
+            PRIMARY KEY (rater_kind, round_months, domain)
+        ) WITHOUT ROWID;
+        CREATE TABLE growth_person (
+            person_id INTEGER NOT NULL,
+            rater_kind TEXT NOT NULL,
+            round_months INTEGER NOT NULL,
+            assessments INTEGER NOT NULL,
+            PRIMARY KEY (person_id, rater_kind, round_months)
+        ) WITHOUT ROWID;
+        CREATE TABLE growth_people (
+            rater_kind TEXT NOT NULL,
+            round_months INTEGER NOT NULL,
+            people INTEGER NOT NULL,
+            PRIMARY KEY (rater_kind, round_months)
+        ) WITHOUT ROWID;
+
+        INSERT INTO growth_domain (rater_kind, round_months, domain, ratings, level_sum)
+        SELECT assessment.rater_kind, assessment.round_months, {DOMAIN}, count(*), sum(rating.level)
+        FROM assessment JOIN rating ON rating.assessment_id = assessment.id
+        WHERE {LIVE}
+        GROUP BY assessment.rater_kind, assessment.round_months, {DOMAIN};
+        INSERT INTO growth_person (person_id, rater_kind, round_months, assessments)
+        SELECT assessment.person_id, assessment.rater_kind, assessment.round_months, count(*)
+        FROM assessment WHERE {LIVE}
+        GROUP BY assessment.person_id, assessment.rater_kind, assessment.round_months;
+        INSERT INTO growth_people (rater_kind, round_months, people)
+        SELECT rater_kind, round_months, count(*) FROM growth_person GROUP BY rater_kind, round_months;
+
+        CREATE TRIGGER growth_on_submit AFTER UPDATE OF status ON assessment
+            WHEN OLD.status = 'draft' AND NEW.status = 'submitted'
+        BEGIN
+            {_change("NEW.supersedes_id", -1)}
+            {_change("NEW.id", 1)}
+        END;
+        CREATE TRIGGER growth_on_insert_submitted AFTER INSERT ON assessment
+            WHEN NEW.status = 'submitted'
+        BEGIN
+            {_change("NEW.supersedes_id", -1)}
+            {_change("NEW.id", 1)}
+        END;
+        CREATE TRIGGER growth_on_delete BEFORE DELETE ON assessment
+            WHEN OLD.status = 'submitted'
+        BEGIN
+            {_change("OLD.id", -1).replace("a.id = OLD.id", "a.id = OLD.id AND NOT EXISTS (SELECT 1 FROM assessment AS newer WHERE newer.supersedes_id = OLD.id AND newer.status = 'submitted')")}
+            {_change("OLD.supersedes_id", 1)}
+        END
+        """,
+    )
