@@ -1,14 +1,8 @@
 """Who may write, edit, review, read and reflect on family faculty stories (a positive and a negative each)."""
 
 from carecoord import permissions as p
-from carecoord.people import FAMILY_FACULTY, LEAD, TRAINEE, Membership, Person
-
-
-def person(pid, *roles, practice=1, admin=False, disabled=False):
-    return Person(
-        id=pid, username=f"u{pid}", display_name=f"P{pid}", is_admin=admin, disabled=disabled,
-        memberships=tuple(Membership(practice_id=practice, practice_name="X", role=r) for r in roles),
-    )
+from carecoord.people import FAMILY_FACULTY, LEAD, TRAINEE
+from tests.people_fixtures import person
 
 
 ADMIN = person(1, admin=True)

@@ -2,13 +2,7 @@
 
 from carecoord import permissions as p
 from carecoord.people import FAMILY_FACULTY, LEAD, TEAM_MEMBER, TRAINEE, Membership, Person
-
-
-def person(pid, *roles, practice=1, admin=False, disabled=False):
-    return Person(
-        id=pid, username=f"u{pid}", display_name=f"P{pid}", is_admin=admin, disabled=disabled,
-        memberships=tuple(Membership(practice_id=practice, practice_name="X", role=r) for r in roles),
-    )
+from tests.people_fixtures import person
 
 
 LEAD_1 = person(1, LEAD)
