@@ -47,13 +47,7 @@ class Run:
     person: Person | None
     locked: bool = False  # signed in, but idle too long: the password is asked again
     practice: Membership | None = None  # the practice in hand (people in several practices switch)
-
-    @property
-    def timezone(self) -> str:
-        """The practice's time zone for showing dates and counting days ('UTC' without a practice)."""
-        return self._timezone or "UTC"
-
-    _timezone: str | None = None
+    timezone: str = "UTC"  # the practice's, for showing dates and counting days
 
 
 @st.cache_resource(show_spinner=False)
@@ -85,8 +79,8 @@ def start_run() -> Run:
         if not locked:
             accounts.touch(db, token, now)
     practice = _practice_in_hand(person)
-    timezone = accounts.get_practice(db, practice.practice_id).timezone if practice else None
-    run = Run(db=db, now=now, person=person, locked=locked, practice=practice, _timezone=timezone)
+    timezone = accounts.get_practice(db, practice.practice_id).timezone if practice else "UTC"
+    run = Run(db=db, now=now, person=person, locked=locked, practice=practice, timezone=timezone)
     st.session_state["_carecoord_run"] = run
     return run
 

@@ -37,17 +37,24 @@ def test_first_run_offers_set_up_only_with_the_logged_token(empty_db):
     assert not any(b.label == "Create administrator" for b in at.button)
 
 
-def test_first_run_creates_the_first_administrator(empty_db):
+def set_up_app():
     at = new_app()
     at.query_params["setup"] = session.setup_token()
-    at.run()
+    return at.run()
+
+
+def create_first_admin(at, name, password):
     inputs = {t.label: t for t in at.text_input}
-    inputs["Your name"].input("Ada Lovelace")
+    inputs["Your name"].input(name)
     inputs["Username"].input("ada")
-    inputs["Password (at least 10 characters)"].input("a strong passphrase")
-    inputs["Password again"].input("a strong passphrase")
+    inputs["Password (at least 10 characters)"].input(password)
+    inputs["Password again"].input(password)
     next(b for b in at.button if b.label == "Create administrator").click()
-    at.run()
+    return at.run()
+
+
+def test_first_run_creates_the_first_administrator(empty_db):
+    at = create_first_admin(set_up_app(), "Ada Lovelace", "a strong passphrase")
     assert titles(at) == ["Sign in to carecoord"]
     assert "Administrator created" in page_text(at)
     at = sign_in_form(at, "ada", "a strong passphrase")
@@ -56,25 +63,14 @@ def test_first_run_creates_the_first_administrator(empty_db):
 
 
 def test_set_up_refuses_a_short_password_at_the_field(empty_db):
-    at = new_app()
-    at.query_params["setup"] = session.setup_token()
-    at.run()
-    inputs = {t.label: t for t in at.text_input}
-    inputs["Your name"].input("Ada")
-    inputs["Username"].input("ada")
-    inputs["Password (at least 10 characters)"].input("short")
-    inputs["Password again"].input("short")
-    next(b for b in at.button if b.label == "Create administrator").click()
-    at.run()
+    at = create_first_admin(set_up_app(), "Ada", "short")
     assert titles(at) == ["Set up carecoord"]
     assert "Use at least 10 characters." in [e.value for e in at.error]
     assert accounts.person_count(database.connect(empty_db)) == 0
 
 
 def test_first_run_loads_the_demo(empty_db):
-    at = new_app()
-    at.query_params["setup"] = session.setup_token()
-    at.run()
+    at = set_up_app()
     next(b for b in at.button if b.label == "Load the demo practice").click()
     at.run()
     assert titles(at) == ["Sign in to carecoord"]

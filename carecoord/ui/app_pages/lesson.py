@@ -3,7 +3,7 @@ import streamlit as st
 from carecoord import learning as rules
 from carecoord.people import FAMILY_FACULTY, LEAD, TRAINEE
 from carecoord.store import learning
-from carecoord.ui import content, session
+from carecoord.ui import content, session, stories_widget
 
 LESSON_PAGE = "carecoord/ui/app_pages/lesson.py"
 MY_LEARNING = "carecoord/ui/app_pages/my_learning.py"
@@ -76,8 +76,5 @@ if previous is not None:
 if following is not None:
     forward.page_link(LESSON_PAGE, label=f"Next: {following.title}", icon=":material/chevron_right:",
                       query_params={"lesson": following.id})
-
-# Family faculty stories linked to this module (self-contained: carecoord/ui/stories_widget.py).
-from carecoord.ui import stories_widget  # noqa: E402
 
 stories_widget.for_module(run, module.id)
