@@ -7,7 +7,7 @@ rows are built the way carecoord/ui/app_pages/team_readiness.py builds them.
 
 from __future__ import annotations
 
-from carecoord import competency, readiness, team_charts
+from carecoord import charts, competency, readiness, team_charts
 from carecoord.db import connect
 from carecoord.store import accounts, readiness as readiness_store
 
@@ -34,15 +34,15 @@ def readiness_page_parts(path, practice_id: int, lead_id: int, library, now, *, 
                               "status": readiness.status(current.level if current else None, member.target),
                               "target": member.target, "label": str(current.level) if current else "–",
                               "detail": f"{item.code} {item.name}"})
-        return team_charts.readiness_heatmap(cells, columns=[c.code for c in framework.competencies],
-                                             people=[m.name for m in members], column_title="Competency",
-                                             title="Team readiness by competency").to_dict()
+        return cells, charts.vega_lite_spec(team_charts.readiness_heatmap, title="Team readiness by competency",
+                                            column_title="Competency", many_columns=True)
 
     def share_chart():
         rows = [{"domain": s.domain_name, "round": competency.round_label(s.round_months),
                  "round_months": s.round_months, "share": round(100 * s.share, 1), "text": s.text}
                 for s in shares if s.share is not None]
-        return team_charts.share_by_round_chart(rows, domain_order=[d.name for d in framework.domains]).to_dict()
+        return rows, charts.vega_lite_spec(team_charts.share_by_round_chart,
+                                           domain_order=tuple(d.name for d in framework.domains))
 
     parts = {
         "anatomy_round_points": ("store: candidate ratings at the close of every round",
@@ -52,8 +52,8 @@ def readiness_page_parts(path, practice_id: int, lead_id: int, library, now, *, 
         "anatomy_domain_and_calibration": ("domain: domain_readiness + calibration",
                                            lambda: (readiness.domain_readiness(library, members, levels),
                                                     readiness.calibration(framework, members, levels))),
-        "anatomy_heatmap": ("charts: heatmap built and validated (to_dict)", heatmap),
-        "anatomy_share_chart": ("charts: share-by-round chart built and validated", share_chart),
+        "anatomy_heatmap": ("charts: heatmap cells and spec (built once per process)", heatmap),
+        "anatomy_share_chart": ("charts: share-by-round rows and spec (built once per process)", share_chart),
     }
     try:
         return {key: (label, measure(fn, repeats=repeats, warmup=warmup)) for key, (label, fn) in parts.items()}

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from statistics import mean
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from carecoord.clock import local_date
 from carecoord.content.models import Framework, Library, Module
@@ -32,9 +32,12 @@ OBSERVER_STANDS_FOR = timedelta(days=90)  # a later self-rating within this does
 REASSESS_AFTER = timedelta(days=90)
 
 
-@dataclass(frozen=True)
-class Rating:
-    """One candidate rating of one competency, as the store returns it."""
+class Rating(NamedTuple):
+    """One candidate rating of one competency, as the store returns it.
+
+    A named tuple rather than a frozen dataclass: a team's history builds tens of thousands of
+    these per page, and a tuple is made several times faster (bench/README.md).
+    """
 
     code: str
     level: int
@@ -91,12 +94,23 @@ def _order(rating: Rating) -> tuple[datetime, int]:
 
 
 def effective_levels(ratings: Iterable[Rating], now: datetime) -> dict[str, Effective]:
-    """`effective_level` for every competency that has candidate ratings."""
+    """`effective_level` for every competency that has candidate ratings.
+
+    The rule's answer does not depend on which competency it is, so competencies with the same
+    candidates (usually all those rated in the same assessments) share one answer.
+    """
     by_code: dict[str, list[Rating]] = {}
     for rating in ratings:
         by_code.setdefault(rating.code, []).append(rating)
-    result = {code: effective_level(rows, now) for code, rows in by_code.items()}
-    return {code: value for code, value in result.items() if value is not None}
+    answers: dict[tuple, Effective | None] = {}
+    result = {}
+    for code, rows in by_code.items():
+        key = tuple(r[1:] for r in rows)  # each rating without its competency code
+        if key not in answers:
+            answers[key] = effective_level(rows, now)
+        if (value := answers[key]) is not None:
+            result[code] = value
+    return result
 
 
 # ---------------------------------------------------------------- rounds

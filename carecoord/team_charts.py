@@ -1,4 +1,5 @@
-"""Altair builders for the team and practice views: pure functions from plain rows to charts.
+"""Altair builders for the team and practice views: charts without data, drawn with their rows
+through `carecoord.charts.vega_lite_spec` (built once per process; see there).
 
 Okabe-Ito colours as in `carecoord.charts`; every heatmap cell also carries its value as text, and
 every line differs by dash and point shape, so colour is never the only cue.
@@ -20,18 +21,18 @@ STATUS_COLOURS = {
 STATUS_TEXT = {FAR_BELOW: "black", BELOW: "black", AT_TARGET: "white", ABOVE: "white", NO_EVIDENCE: "black"}
 
 
-def readiness_heatmap(rows: list[dict], *, columns: list[str], people: list[str], column_title: str,
-                      title: str) -> alt.LayerChart:
+def readiness_heatmap(*, column_title: str, many_columns: bool) -> alt.LayerChart:
     """People (rows) x competencies or domains (columns), coloured by status against each person's target.
 
     rows: {"person": str, "column": str, "label": str (text in the cell), "status": one of STATUSES,
-           "detail": str (tooltip), "target": int}
+           "detail": str (tooltip), "target": int}, person by person in the order to show, each with
+    the columns in order (the axes keep the order of the rows). many_columns: more than 12.
     """
-    base = alt.Chart(alt.Data(values=rows)).encode(
-        x=alt.X("column:N", title=column_title, sort=columns,
-                axis=alt.Axis(orient="top", labelAngle=-45 if len(columns) > 12 else 0, labelFontSize=10,
+    base = alt.Chart().encode(
+        x=alt.X("column:N", title=column_title, sort=None,
+                axis=alt.Axis(orient="top", labelAngle=-45 if many_columns else 0, labelFontSize=10,
                               labelOverlap=False)),
-        y=alt.Y("person:N", title=None, sort=people),
+        y=alt.Y("person:N", title=None, sort=None),
         tooltip=[alt.Tooltip("person:N", title="Person"), alt.Tooltip("column:N", title=column_title),
                  alt.Tooltip("detail:N", title="Level"), alt.Tooltip("target:Q", title="Target"),
                  alt.Tooltip("status:N", title="Against target")],
@@ -50,38 +51,37 @@ def readiness_heatmap(rows: list[dict], *, columns: list[str], people: list[str]
     )
     # Fixed cell sizes and no fitting: Streamlit otherwise fits title, axes and legend into the
     # given size and squashes the rows.
-    step = 24 if len(columns) > 12 else 56
-    return (cells + text).properties(width=alt.Step(step), height=alt.Step(24), title=title,
+    step = 24 if many_columns else 56
+    return (cells + text).properties(width=alt.Step(step), height=alt.Step(24), title="Team readiness",
                                      autosize=alt.AutoSizeParams(type="pad", contains="padding"))
 
 
-def share_by_round_chart(rows: list[dict], *, domain_order: list[str]) -> alt.FacetChart:
+def share_by_round_chart(*, domain_order: tuple[str, ...]) -> alt.Chart:
     """Small multiples per domain: share of the team at or above target (0-100%) by round.
 
     rows: {"domain": str, "round": str, "round_months": int, "share": float (0-100), "text": str}
     """
-    rounds = [name for _, name in sorted({(r["round_months"], r["round"]) for r in rows})]
-    base = alt.Chart(alt.Data(values=rows)).encode(
-        x=alt.X("round:N", title="Round", sort=rounds, axis=alt.Axis(labelAngle=-30)),
+    base = alt.Chart().encode(
+        x=alt.X("round:N", title="Round", sort=alt.EncodingSortField("round_months", op="min"),
+                axis=alt.Axis(labelAngle=-30)),
         y=alt.Y("share:Q", title="At or above target (%)", scale=alt.Scale(domain=[0, 100])),
         tooltip=[alt.Tooltip("domain:N", title="Domain"), alt.Tooltip("round:N", title="Round"),
                  alt.Tooltip("text:N", title="At or above target")],
     )
     line = base.mark_line(color="#0072B2", strokeWidth=2, point=alt.OverlayMarkDef(size=50, filled=True,
                                                                                    color="#0072B2"))
-    return line.properties(width=150, height=110).facet(
-        facet=alt.Facet("domain:N", title=None, sort=domain_order,
+    return line.encode(  # the facet channel: see carecoord.charts.growth_chart
+        facet=alt.Facet("domain:N", title=None, sort=list(domain_order), columns=4,
                         header=alt.Header(labelFontWeight="bold", labelFontSize=11, labelLimit=170)),
-        columns=4,
-    ).properties(title="Share of the team at or above target, by round")
+    ).properties(width=150, height=110, title="Share of the team at or above target, by round")
 
 
-def capability_trend_chart(rows: list[dict], *, domain_order: list[str]) -> alt.FacetChart:
+def capability_trend_chart(*, domain_order: tuple[str, ...]) -> alt.Chart:
     """Small multiples: practice capability score (0-100) per domain and overall, by administration date.
 
     rows: {"domain": str, "date": ISO date, "score": float}
     """
-    base = alt.Chart(alt.Data(values=rows)).encode(
+    base = alt.Chart().encode(
         x=alt.X("date:T", title="Date", axis=alt.Axis(format="%b %Y", labelAngle=-30)),
         y=alt.Y("score:Q", title="Score (0-100)", scale=alt.Scale(domain=[0, 100])),
         tooltip=[alt.Tooltip("domain:N", title="Domain"), alt.Tooltip("date:T", title="Date", format="%d %b %Y"),
@@ -89,22 +89,21 @@ def capability_trend_chart(rows: list[dict], *, domain_order: list[str]) -> alt.
     )
     line = base.mark_line(color="#009E73", strokeWidth=2, point=alt.OverlayMarkDef(size=50, filled=True,
                                                                                    color="#009E73"))
-    return line.properties(width=190, height=110).facet(
-        facet=alt.Facet("domain:N", title=None, sort=domain_order,
+    return line.encode(  # the facet channel: see carecoord.charts.growth_chart
+        facet=alt.Facet("domain:N", title=None, sort=list(domain_order), columns=3,
                         header=alt.Header(labelFontWeight="bold", labelFontSize=11, labelLimit=220)),
-        columns=3,
-    ).properties(title="Practice capability over time")
+    ).properties(width=190, height=110, title="Practice capability over time")
 
 
-def rc_matrix_chart(rows: list[dict], *, disciplines: list[str], title: str) -> alt.LayerChart:
+def rc_matrix_chart(*, disciplines: tuple[str, ...]) -> alt.LayerChart:
     """Who rates whom: rows are the rating discipline, columns the rated one; hidden cells stay grey.
 
     rows: {"from": str, "to": str, "score": float | None, "label": str}
     """
-    base = alt.Chart(alt.Data(values=rows)).encode(
-        x=alt.X("to:N", title="Discipline rated", sort=disciplines,
+    base = alt.Chart().encode(
+        x=alt.X("to:N", title="Discipline rated", sort=list(disciplines),
                 axis=alt.Axis(orient="top", labelAngle=-40, labelLimit=160, labelOverlap=False)),
-        y=alt.Y("from:N", title="Rated by", sort=disciplines, axis=alt.Axis(labelLimit=200)),
+        y=alt.Y("from:N", title="Rated by", sort=list(disciplines), axis=alt.Axis(labelLimit=200)),
     )
     cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
         color=alt.condition("datum.score === null", alt.value("#E5E5E5"),
@@ -117,20 +116,20 @@ def rc_matrix_chart(rows: list[dict], *, disciplines: list[str], title: str) -> 
         text="label:N",
         color=alt.condition("datum.score !== null && datum.score >= 3.8", alt.value("white"), alt.value("black")),
     )
-    return (cells + text).properties(width=alt.Step(62), height=alt.Step(34), title=title,
+    return (cells + text).properties(width=alt.Step(62), height=alt.Step(34), title="Relational coordination",
                                      autosize=alt.AutoSizeParams(type="pad", contains="padding"))
 
 
 SERIES = ("Index", "Communication", "Relationship")
 
 
-def rc_trend_chart(rows: list[dict]) -> alt.Chart:
+def rc_trend_chart() -> alt.Chart:
     """The relational coordination index and its two subscales (1-5) by administration date.
 
     rows: {"series": one of SERIES, "date": ISO date, "score": float}
     """
     colours = ["#0072B2", "#E69F00", "#009E73"]
-    return alt.Chart(alt.Data(values=rows)).mark_line(point=alt.OverlayMarkDef(size=60, filled=True),
+    return alt.Chart().mark_line(point=alt.OverlayMarkDef(size=60, filled=True),
                                                      strokeWidth=2).encode(
         x=alt.X("date:T", title="Date", axis=alt.Axis(format="%b %Y", labelAngle=-30)),
         y=alt.Y("score:Q", title="Score (1-5)", scale=alt.Scale(domain=[1, 5])),

@@ -1,28 +1,48 @@
-from carecoord import charts
+import json
 
-ROWS = [
-    {"domain": "Family partnership", "date": "2026-01-01", "level": 2.0, "rater": "Self", "round": "Baseline"},
-    {"domain": "Family partnership", "date": "2026-04-01", "level": 2.7, "rater": "Self", "round": "3 months"},
-    {"domain": "Family partnership", "date": "2026-04-10", "level": 2.3, "rater": "Observer", "round": "3 months"},
-]
+from carecoord import charts, team_charts
 
 
 def test_growth_chart_is_faceted_lines_on_the_1_to_5_scale():
-    spec = charts.growth_chart(ROWS).to_dict()
-    assert spec["facet"]["field"] == "domain" and spec["columns"] == 3
-    inner = spec["spec"]
-    assert inner["mark"]["type"] == "line" and inner["mark"]["point"]["filled"] is True
-    assert inner["encoding"]["y"]["scale"]["domain"] == [1, 5]
-    assert inner["encoding"]["x"]["field"] == "date" and inner["encoding"]["x"]["type"] == "temporal"
-    assert spec["data"]["values"] == ROWS
+    spec = charts.growth_chart().to_dict()
+    encoding = spec["encoding"]
+    assert encoding["facet"]["field"] == "domain" and encoding["facet"]["columns"] == 3
+    assert spec["mark"]["type"] == "line" and spec["mark"]["point"]["filled"] is True
+    assert encoding["y"]["scale"]["domain"] == [1, 5]
+    assert encoding["x"]["field"] == "date" and encoding["x"]["type"] == "temporal"
 
 
 def test_self_and_observer_differ_by_more_than_colour():
-    encoding = charts.growth_chart(ROWS).to_dict()["spec"]["encoding"]
+    encoding = charts.growth_chart().to_dict()["encoding"]
     assert encoding["color"]["scale"]["range"] == [charts.RATER_COLOURS["Self"], charts.RATER_COLOURS["Observer"]]
     assert encoding["strokeDash"]["field"] == "rater" and encoding["shape"]["field"] == "rater"
 
 
 def test_domains_can_follow_the_framework_order():
-    spec = charts.growth_chart(ROWS, domain_order=["Communication", "Family partnership"]).to_dict()
-    assert spec["facet"]["sort"] == ["Communication", "Family partnership"]
+    spec = charts.growth_chart(domain_order=("Communication", "Family partnership")).to_dict()
+    assert spec["encoding"]["facet"]["sort"] == ["Communication", "Family partnership"]
+
+
+def test_a_spec_carries_no_data_and_takes_its_title_per_call():
+    first = charts.vega_lite_spec(charts.growth_chart, title="Amara: level by domain over time",
+                                  domain_order=("Communication",))
+    second = charts.vega_lite_spec(charts.growth_chart, domain_order=("Communication",))
+    assert first["data"] == {"name": charts.DATA} and "datasets" not in first  # the page adds the rows
+    assert first["title"] == "Amara: level by domain over time"
+    assert second["title"] == "Level by domain over time"  # the title given before did not stick
+    first["encoding"]["facet"]["sort"].append("changed by a caller")
+    again = charts.vega_lite_spec(charts.growth_chart, domain_order=("Communication",))
+    assert again["encoding"]["facet"]["sort"] == ["Communication"]  # each call gets its own copy
+
+
+def test_every_page_chart_builds_a_valid_spec_that_reads_the_named_rows():
+    for builder, settings in [(charts.growth_chart, {}), (charts.curriculum_map_chart, {}),
+                              (team_charts.readiness_heatmap, {"column_title": "Competency", "many_columns": True}),
+                              (team_charts.share_by_round_chart, {"domain_order": ("FP",)}),
+                              (team_charts.capability_trend_chart, {"domain_order": ("Overall",)}),
+                              (team_charts.rc_matrix_chart, {"disciplines": ("nurse",)}),
+                              (team_charts.rc_trend_chart, {})]:
+        spec = charts.vega_lite_spec(builder, **settings)  # to_dict() validates against the Vega-Lite schema
+        assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
+        assert spec["data"] == {"name": charts.DATA} and "datasets" not in spec
+        assert '"empty"' not in json.dumps(spec)  # no layer keeps Altair's empty stand-in dataset

@@ -132,3 +132,21 @@ def test_every_competency_domain_links_to_a_real_capability_domain():
     capability_ids = {d.id for d in LIBRARY.instrument("practice-capability").domains}
     assert set(R.CAPABILITY_LINKS) == {d.code for d in FRAMEWORK.domains}
     assert set(R.CAPABILITY_LINKS.values()) <= capability_ids
+
+
+def test_export_rows_give_every_person_every_competency_with_its_source():
+    codes = [c.code for c in FP.competencies]
+    amara, chloe = member(1, "Amara"), member(3, "Chloe")
+    lead = R.Member(id=5, name="Lena", roles=frozenset({"lead", "trainee"}), discipline="nurse", target=4)
+    levels = {1: {codes[0]: Effective(4, "self, capped by observer", NOW, 5, 3)}}
+    rows = R.export_rows(FRAMEWORK, [amara, chloe, lead], levels)
+    assert len(rows) == 3 * len(FRAMEWORK.competencies)
+    first = rows[0]
+    assert (first["Person"], first["Competency code"], first["Level now"], first["Target"]) == ("Amara", codes[0], 4, 3)
+    assert (first["From"], first["Self"], first["Observer"], first["As of"]) == (
+        "self, capped by observer", 5, 3, NOW.date().isoformat())
+    assert first["Against target"] == R.ABOVE
+    second = rows[1]
+    assert (second["Level now"], second["From"], second["Against target"]) == (None, "not enough evidence",
+                                                                             R.NO_EVIDENCE)
+    assert {r["Role"] for r in rows if r["Person"] == "Lena"} == {"Care coordinator (trainee), Practice lead"}

@@ -2,7 +2,7 @@ import streamlit as st
 
 from carecoord import charts
 from carecoord.people import LEAD
-from carecoord.ui import content, session
+from carecoord.ui import chart, content, session
 
 run = session.page(LEAD)
 library = content.library()
@@ -14,10 +14,10 @@ if framework is None:
     st.error("The competency framework could not be loaded.")
     st.stop()
 
-rows = [{"module": f"{m.order}. {m.title}", "order": m.order, "competency": c.code,
+rows = [{"module": f"{m.order}. {m.title}", "competency": c.code,
          "domain": framework.domain_of(c.code).name, "builds": c.code in m.competencies}
         for m in library.modules for c in framework.competencies]
-st.altair_chart(charts.curriculum_map_chart(rows))
+chart.show(charts.curriculum_map_chart, rows)
 
 st.subheader("Coverage by competency")
 coverage = [{"Competency": f"{c.code} {c.name}", "Domain": framework.domain_of(c.code).name,

@@ -4,7 +4,7 @@ from carecoord import charts, competency
 from carecoord.people import LEAD, TRAINEE
 from carecoord.permissions import PermissionDenied
 from carecoord.store import accounts, assessments
-from carecoord.ui import content, session
+from carecoord.ui import chart, content, session
 
 run = session.page(TRAINEE, LEAD)
 me = run.person
@@ -38,8 +38,8 @@ rows = [{"domain": names.get(p.domain, p.domain), "date": p.submitted_at.date().
          "round": competency.round_label(p.round_months)} for p in history]
 st.caption("Mean level per domain at each assessment (1 Novice to 5 Expert). Solid lines with circles are "
            "self-assessments; dashed lines with squares are observer ratings.")
-st.altair_chart(charts.growth_chart(rows, title=f"{subject.display_name}: level by domain over time",
-                                    domain_order=[d.name for d in framework.domains]))
+chart.show(charts.growth_chart, rows, title=f"{subject.display_name}: level by domain over time",
+           domain_order=tuple(d.name for d in framework.domains))
 
 self_points = [p for p in history if p.rater_kind == competency.SELF]
 if self_points:

@@ -5,7 +5,7 @@ from carecoord.content.models import CapabilityInstrument, RelationalInstrument
 from carecoord.measures import FEWER_THAN_MIN, MIN_RESPONDENTS, ThemeAnswer
 from carecoord.people import LEAD
 from carecoord.store import accounts, measures as measure_store
-from carecoord.ui import content, session
+from carecoord.ui import chart, content, session
 from carecoord.ui.forms import field_errors, show_field_error
 
 run = session.page(LEAD)
@@ -173,9 +173,8 @@ if isinstance(instrument, CapabilityInstrument):
              for a, score in results for d in score.domains]
     trend += [{"domain": "Overall", "date": a.administered_on.isoformat(), "score": round(score.overall, 1)}
               for a, score in results]
-    st.altair_chart(team_charts.capability_trend_chart(trend, domain_order=["Overall", *[d.title for d in
-                                                                                          instrument.domains]]),
-                    width="content")
+    chart.show(team_charts.capability_trend_chart, trend, width="content",
+               domain_order=("Overall", *(d.title for d in instrument.domains)))
     with st.expander("The trend as a table"):
         st.dataframe([{"Date": r["date"], "Domain": r["domain"], "Score": r["score"]} for r in trend], hide_index=True)
     st.caption("Scores: each theme's answer is worth 2 x level, less 1 if partial (1 to 8 points); a domain's score "
@@ -229,12 +228,11 @@ elif isinstance(instrument, RelationalInstrument):
                                  (rel_col, "Relationships", result.relationship)):
         column.metric(label, value.text(), help="1 to 5; " + (f"{measures.band(value.value)}" if value.shown
                                                              else "not shown: too few respondents"))
-    disciplines = list(instrument.disciplines)
+    disciplines = tuple(instrument.disciplines)
     cells = [{"from": c.from_discipline, "to": c.to_discipline, "score": round(c.tie.value, 2) if c.tie.shown else None,
               "label": f"{c.tie.value:.1f}" if c.tie.shown else "<3"} for c in result.cells]
-    st.altair_chart(team_charts.rc_matrix_chart(cells, disciplines=disciplines,
-                                                title="How each discipline rates working with each other one"),
-                    width="content")
+    chart.show(team_charts.rc_matrix_chart, cells, title="How each discipline rates working with each other one",
+               width="content", disciplines=disciplines)
     st.caption("Each row is the discipline answering, each column the discipline they rated: the mean of the seven "
                "questions (1 to 5). Grey cells marked <3 had fewer than 3 respondents and are not shown. Blank: "
                "nobody rated that pair.")
@@ -257,7 +255,7 @@ elif isinstance(instrument, RelationalInstrument):
             if value.shown:
                 trend.append({"series": series, "date": a.administered_on.isoformat(), "score": round(value.value, 2)})
     if trend:
-        st.altair_chart(team_charts.rc_trend_chart(trend), width="content")
+        chart.show(team_charts.rc_trend_chart, trend, width="content")
     with st.expander("The trend as a table"):
         st.dataframe([{"Date": a.administered_on.isoformat(), "Respondents": r.respondents
                        if r.respondents >= MIN_RESPONDENTS else FEWER_THAN_MIN, "Index": r.index.text(),

@@ -2,9 +2,9 @@ import streamlit as st
 
 from carecoord import competency, export, readiness, team_charts
 from carecoord.content.models import CapabilityInstrument
-from carecoord.people import LEAD, ROLE_LABELS
+from carecoord.people import LEAD
 from carecoord.store import accounts, measures as measure_store, readiness as readiness_store
-from carecoord.ui import content, session
+from carecoord.ui import chart, content, session
 
 run = session.page(LEAD)
 me = run.person
@@ -39,7 +39,6 @@ st.caption(f"As of {run.now:%d %B %Y}. To print this page, use your browser's Pr
 
 # ---------------------------------------------------------------- heatmap
 
-people = [m.name for m in members]
 view = st.segmented_control("Show", ["By competency", "By domain"], default="By competency", required=True,
                             key="readiness_view")
 cells, table = [], []
@@ -56,7 +55,7 @@ if view == "By domain":
                                                           else f"mean level {value:.1f}")})
             row[domain.name] = None if value is None else round(value, 1)
         table.append(row)
-    columns, column_title = [d.code for d in framework.domains], "Domain (mean level)"
+    columns, column_title = framework.domains, "Domain (mean level)"
     st.caption("Domains: " + " · ".join(f"**{d.code}** {d.name}" for d in framework.domains))
 else:
     for member in members:
@@ -71,10 +70,9 @@ else:
                                                                     else "not enough evidence")})
             row[item.code] = current.level if current else None
         table.append(row)
-    columns, column_title = [c.code for c in framework.competencies], "Competency"
-st.altair_chart(team_charts.readiness_heatmap(cells, columns=columns, people=people, column_title=column_title,
-                                              title=f"Team readiness {view.lower()}"),
-                width="content")
+    columns, column_title = framework.competencies, "Competency"
+chart.show(team_charts.readiness_heatmap, cells, title=f"Team readiness {view.lower()}", width="content",
+           column_title=column_title, many_columns=len(columns) > 12)
 st.caption("Each cell is a person's level now against the target for their role: blue above target, green at "
            "target, orange up to one level below, red more than one level below, grey *not enough evidence* (no "
            "self-assessment or observer rating in the last 12 months). A dash means not enough evidence. Hover "
@@ -82,23 +80,9 @@ st.caption("Each cell is a person's level now against the target for their role:
 with st.expander("The heatmap as a table"):
     st.dataframe(table, hide_index=True)
 
-csv_rows = []
-for member in members:
-    mine = levels.get(member.id, {})
-    for domain in framework.domains:
-        for item in domain.competencies:
-            current = mine.get(item.code)
-            csv_rows.append({
-                "Person": member.name, "Role": ", ".join(sorted(ROLE_LABELS.get(r, r) for r in member.roles)),
-                "Discipline": member.discipline, "Domain": domain.name, "Competency code": item.code,
-                "Competency": item.name, "Level now": current.level if current else None, "Target": member.target,
-                "Against target": readiness.status(current.level if current else None, member.target),
-                "From": current.source if current else "not enough evidence",
-                "Self": current.self_level if current else None,
-                "Observer": current.observer_level if current else None,
-                "As of": current.as_of.date().isoformat() if current else None,
-            })
-st.download_button("Download readiness (CSV)", export.to_csv(csv_rows), icon=":material/download:",
+# Made when the button is pressed, not on every run of the page.
+st.download_button("Download readiness (CSV)", lambda: export.to_csv(readiness.export_rows(framework, members, levels)),
+                   icon=":material/download:",
                    file_name=f"team-readiness-{run.now:%Y-%m-%d}.csv", mime="text/csv", on_click="ignore")
 
 # ---------------------------------------------------------------- by domain
@@ -132,10 +116,10 @@ else:
                "at or above target in each domain, using each person's level at the end of that round. Rounds with "
                "fewer than 3 people assessed are not shown.")
     if shown:
-        st.altair_chart(team_charts.share_by_round_chart(
-            [{"domain": s.domain_name, "round": competency.round_label(s.round_months),
-              "round_months": s.round_months, "share": round(100 * s.share, 1), "text": s.text} for s in shown],
-            domain_order=[d.name for d in framework.domains]), width="content")
+        chart.show(team_charts.share_by_round_chart,
+                   [{"domain": s.domain_name, "round": competency.round_label(s.round_months),
+                     "round_months": s.round_months, "share": round(100 * s.share, 1), "text": s.text} for s in shown],
+                   width="content", domain_order=tuple(d.name for d in framework.domains))
     with st.expander("Growth over rounds as a table"):
         st.dataframe([{"Round": competency.round_label(s.round_months), "Domain": s.domain_name,
                        "At or above target": s.text} for s in shares], hide_index=True)
