@@ -1,6 +1,6 @@
 """Read curriculum/, cases/ and competencies/ into one immutable Library.
 
-Front matter is split off as a string and parsed with PyYAML's C safe loader; `yaml.compose` runs
+Front matter is split off as a string and parsed with PyYAML's C safe loader (`parse_yaml`); `yaml.compose` runs
 only when something is wrong, to find the line. One bad file never stops the rest from loading:
 its errors are collected as `path:line: field: message`.
 """
@@ -65,6 +65,36 @@ def _content_files(root: Path) -> Iterable[Path]:
             yield from sorted(p for p in base.rglob("*") if p.is_file() and p.suffix in (".md", ".yaml", ".yml"))
 
 
+_STR, _MAP, _SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+
+
+def parse_yaml(text: str) -> object:
+    """`yaml.safe_load`, with plain strings, mappings and lists built directly from the parsed nodes.
+
+    PyYAML's constructor spends most of a content load building these three kinds of node (measured
+    on a library ten times ours, bench/README.md); every other node (numbers, dates, booleans,
+    merge keys, unusual keys) goes to the safe constructor itself, so the result is the same.
+    """
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        return None if node is None else _build(loader, node)
+    finally:
+        loader.dispose()
+
+
+def _build(loader: yaml.SafeLoader, node: yaml.Node) -> object:
+    tag = node.tag
+    if tag == _STR:
+        return node.value
+    if tag == _MAP and all(isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge"
+                           for key, _ in node.value):
+        return {_build(loader, key): _build(loader, value) for key, value in node.value}
+    if tag == _SEQ:
+        return [_build(loader, item) for item in node.value]
+    return loader.construct_object(node, deep=True)
+
+
 class _FileProblem(Exception):
     def __init__(self, error: ContentError):
         super().__init__(str(error))
@@ -105,7 +135,9 @@ class _Source:
 
     def data(self) -> dict:
         try:
-            data = yaml.load(self.yaml_text, Loader=_Loader)
+            data = parse_yaml(self.yaml_text)
+        except RecursionError:
+            raise self.problem(self.yaml_first_line, "yaml", "not valid YAML: nested too deeply") from None
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             line = self.yaml_first_line + (mark.line if mark else 0)

@@ -169,3 +169,70 @@ def test_framework_rejects_a_level_outside_the_scale(root):
     library = load_library(root)
     assert library.framework is None
     assert any(e.field == "targets" and "1-5" in e.message for e in library.errors)
+
+
+TRICKY_YAML = """\
+title: Plain words
+count: 12
+ratio: 0.5
+hex: 0x1F
+flag: yes
+off: false
+nothing: ~
+empty:
+when: 2026-03-01
+stamp: 2026-03-01 12:30:00
+quoted: "12"
+folded: >
+  two
+  lines
+base: &base {a: 1, b: two}
+merged:
+  <<: *base
+  b: three
+alias: *base
+list: [1, "2", three, null, [nested, {k: v}]]
+1: numeric key
+"""
+
+
+@pytest.mark.parametrize("text", [TRICKY_YAML, "", "just a string", "- a\n- b\n", "? [complex, key]\n: value\n"])
+def test_parse_yaml_gives_what_safe_load_gives(text):
+    import yaml
+
+    from carecoord.content.loader import parse_yaml
+
+    try:
+        expected = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        with pytest.raises(yaml.YAMLError):
+            parse_yaml(text)
+        assert "unhashable" in str(error)  # the complex key, refused by both
+        return
+    assert parse_yaml(text) == expected
+
+
+def test_parse_yaml_gives_what_safe_load_gives_for_every_content_file():
+    import yaml
+
+    from carecoord.content.loader import CONTENT_DIRS, content_root, parse_yaml
+
+    checked = 0
+    for folder in CONTENT_DIRS:
+        for path in sorted((content_root() / folder).rglob("*")):
+            if path.suffix in (".yaml", ".yml"):
+                text = path.read_text(encoding="utf-8")
+            elif path.suffix == ".md":
+                text = path.read_text(encoding="utf-8").split("\n---", 1)[0].removeprefix("---\n")
+            else:
+                continue
+            assert parse_yaml(text) == yaml.safe_load(text), path
+            checked += 1
+    assert checked >= 90
+
+
+def test_self_referencing_yaml_is_refused_with_its_file(root):
+    lesson_file(root).write_text(LESSON_ONE.replace("minutes: 10", "minutes: &loop [*loop]"))
+    library, error = only_error(root)
+    assert error.path == "curriculum/01-test-module/01-first.md" and error.field in ("yaml", "minutes")
+    assert library.lesson("second-lesson") is not None
