@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
 import streamlit as st
@@ -30,10 +32,22 @@ def _load(root: str, files_fingerprint: str) -> Library:
     return load_library(Path(root))
 
 
+# Looking at every content file's size and time costs a few milliseconds (ten times that for a
+# library ten times ours); a page runs on every click, so the files are looked at no more often than
+# this, and an edit shows within that many seconds.
+CHECK_EVERY_S = 2.0
+_checked: dict[str, tuple[float, str]] = {}  # content root -> (when looked at, fingerprint)
+_checked_lock = threading.Lock()
+
+
 def library() -> Library:
     """The library for the current content files (reloaded only when a file changes)."""
-    root = content_root()
-    return _load(str(root), fingerprint(root))
+    root = str(content_root())
+    with _checked_lock:
+        seen = _checked.get(root)
+        if seen is None or time.monotonic() - seen[0] >= CHECK_EVERY_S:
+            seen = _checked[root] = (time.monotonic(), fingerprint(Path(root)))
+    return _load(root, seen[1])
 
 
 # Drawn on every page by the router: captions dark enough for WCAG AA contrast (axe color-contrast).

@@ -82,6 +82,16 @@ PAGES: tuple[PageSpec, ...] = (
 )
 
 
+LESSON = "carecoord/ui/app_pages/lesson.py"
+MY_LEARNING = "carecoord/ui/app_pages/my_learning.py"
+
+
+def page(path: str) -> st.Page:
+    """The page at `path`, to pass to st.page_link: a link to a Page object skips finding the page's
+    file again, which a link to a path does every time (a list of lessons has dozens of links)."""
+    return _st_page(next(spec for spec in PAGES if spec.path == path))
+
+
 def _st_page(spec: PageSpec, default: bool = False) -> st.Page:
     return st.Page(spec.path, title=spec.title, icon=spec.icon, default=default,
                    visibility="hidden" if spec.hidden else "visible")

@@ -27,6 +27,8 @@ log = logging.getLogger("carecoord")
 COOKIE = "carecoord_session"
 _TOKEN_KEY = "carecoord_token"
 _PRACTICE_KEY = "carecoord_practice"
+_SENT_KEY = "carecoord_cookie_sent"
+_WRITTEN_KEY = "carecoord_cookie_written"
 DEFAULT_IDLE_MINUTES = 30
 
 
@@ -141,18 +143,21 @@ def sync_cookie(run: Run) -> None:
     The cookie has to be written by the page itself (Streamlit sets no cookies), so it cannot be
     HttpOnly; see docs/decisions.md for what protects it.
     """
-    sent = _sent_cookie()
-    current_token = token() if run.person else None
-    if current_token and sent != current_token:
-        _write_cookie(current_token, int(auth.TOKEN_LIFETIME.total_seconds()))
-    elif not current_token and sent:
-        _write_cookie("", 0)
+    # What the browser holds: what this page last wrote, else what it sent when the tab connected
+    # (that stays the same for the whole session, so it alone would mean writing on every run).
+    held = st.session_state[_WRITTEN_KEY] if _WRITTEN_KEY in st.session_state else _sent_cookie()
+    wanted = token() if run.person else None
+    if (wanted or None) != (held or None):
+        _write_cookie(wanted or "", int(auth.TOKEN_LIFETIME.total_seconds()) if wanted else 0)
+        st.session_state[_WRITTEN_KEY] = wanted or ""
 
 
 def _sent_cookie() -> str | None:
     """The token cookie the browser sent when this tab connected (None without a real browser)."""
-    value = st.context.cookies.get(COOKIE)
-    return value if isinstance(value, str) and value else None
+    if _SENT_KEY not in st.session_state:  # the same for the whole session: read it once
+        value = st.context.cookies.get(COOKIE)
+        st.session_state[_SENT_KEY] = value if isinstance(value, str) and value else None
+    return st.session_state[_SENT_KEY]
 
 
 def _write_cookie(value: str, max_age: int) -> None:

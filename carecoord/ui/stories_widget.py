@@ -15,10 +15,9 @@ import streamlit as st
 
 from carecoord import clock, permissions, stories as rules
 from carecoord.store import accounts, stories
-from carecoord.ui import content, session
+from carecoord.ui import content, registry, session
 from carecoord.ui.forms import field_errors, show_field_error
 
-LESSON_PAGE = "carecoord/ui/app_pages/lesson.py"
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#+!|~$])")
 
 
@@ -100,7 +99,7 @@ def speaks_to(library, modules, phases, competencies) -> None:
         st.markdown("**Modules:**")
         for module in known_modules:
             if module.lessons:
-                st.page_link(LESSON_PAGE, label=module.title, icon=":material/menu_book:",
+                st.page_link(registry.LESSON, label=module.title, icon=":material/menu_book:",
                              query_params={"lesson": module.lessons[0].id})
     if phase_names:
         st.markdown("**Case phases:** " + "; ".join(plain(n) for n in phase_names))

@@ -175,6 +175,21 @@ def test_sign_out_returns_to_the_sign_in_form(app_as):
     assert titles(at) == ["Sign in to carecoord"]
 
 
+def cookie_writes(at) -> list[str]:
+    return [h.value for h in at.get("html") if session.COOKIE in h.value]
+
+
+def test_the_cookie_is_written_once_per_tab_not_on_every_run(app_as):
+    at = app_as("trainee")  # signed in: this tab's browser sent no cookie yet
+    assert len(cookie_writes(at)) == 1 and "Max-Age=2592000" in cookie_writes(at)[0]
+    at.run()
+    assert cookie_writes(at) == []  # the browser already keeps it
+    at.sidebar.button[0].click().run()  # Sign out
+    cleared = cookie_writes(at)
+    assert len(cleared) == 1 and "Max-Age=0" in cleared[0]
+    assert cookie_writes(at.run()) == []
+
+
 def test_disabled_person_is_signed_out_on_their_next_action(app_as, app_env, now):
     at = app_as("trainee").run()
     assert titles(at) == ["My learning"]

@@ -3,12 +3,10 @@ import streamlit as st
 from carecoord import learning as rules
 from carecoord.people import FAMILY_FACULTY, LEAD, TRAINEE
 from carecoord.store import learning
-from carecoord.ui import content, session, stories_widget
-
-LESSON_PAGE = "carecoord/ui/app_pages/lesson.py"
-MY_LEARNING = "carecoord/ui/app_pages/my_learning.py"
+from carecoord.ui import content, registry, session, stories_widget
 
 run = session.page(TRAINEE, LEAD, FAMILY_FACULTY)
+LESSON_PAGE, MY_LEARNING = registry.page(registry.LESSON), registry.page(registry.MY_LEARNING)
 library = content.library()
 lesson = library.lesson(st.query_params.get("lesson", ""))
 if lesson is None:

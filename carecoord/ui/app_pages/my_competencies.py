@@ -3,11 +3,11 @@ import streamlit as st
 from carecoord import competency
 from carecoord.people import LEAD, TRAINEE
 from carecoord.store import assessments, cases, learning
-from carecoord.ui import content, session
+from carecoord.ui import content, registry, session
 
-LESSON_PAGE = "carecoord/ui/app_pages/lesson.py"
 
 run = session.page(TRAINEE, LEAD)
+LESSON_PAGE = registry.page(registry.LESSON)
 me = run.person
 library = content.library()
 framework = library.framework

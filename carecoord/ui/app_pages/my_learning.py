@@ -3,11 +3,11 @@ import streamlit as st
 from carecoord import learning as rules, plans as plan_rules
 from carecoord.people import FAMILY_FACULTY, LEAD, TRAINEE
 from carecoord.store import learning, plans
-from carecoord.ui import content, session
+from carecoord.ui import content, registry, session
 
-LESSON_PAGE = "carecoord/ui/app_pages/lesson.py"
 
 run = session.page(TRAINEE, LEAD, FAMILY_FACULTY)
+LESSON_PAGE = registry.page(registry.LESSON)
 library = content.library()
 progress = learning.progress(run.db, run.person, run.person)
 

@@ -1,12 +1,12 @@
 import streamlit as st
 
 from carecoord import search
-from carecoord.ui import content, session
+from carecoord.ui import content, registry, session
 from carecoord.ui.registry import LEARNERS
 
-LESSON_PAGE = "carecoord/ui/app_pages/lesson.py"
 
 run = session.page(*LEARNERS)
+LESSON_PAGE = registry.page(registry.LESSON)
 library = content.library()
 
 st.title("Search lessons")
