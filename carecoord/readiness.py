@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from statistics import fmean as mean  # the same answers as statistics.mean for levels, many times faster
 
-from carecoord import competency
 from carecoord.competency import Effective
 from carecoord.content.models import Domain, Framework, Library, Module
 from carecoord.measures import FEWER_THAN_MIN, MIN_RESPONDENTS, CapabilityScore
@@ -135,13 +134,13 @@ def domain_readiness(library: Library, members: Sequence[Member],
 
 @dataclass(frozen=True)
 class RoundPoint:
-    """One person at the close of one of their rounds, with the candidate ratings as of then."""
+    """One person at the close of one of their rounds, with their effective levels as of then."""
 
     person_id: int
     round_months: int
     as_of: datetime
     target: int
-    ratings: tuple[competency.Rating, ...]
+    levels: Mapping[str, Effective]
 
 
 @dataclass(frozen=True)
@@ -169,9 +168,8 @@ def growth_by_round(framework: Framework, points: Iterable[RoundPoint]) -> list[
     """
     counts: dict[tuple[int, str], list[int]] = {}
     for point in points:
-        levels = competency.effective_levels(point.ratings, point.as_of)
         for domain in framework.domains:
-            value = domain_mean(domain, levels)
+            value = domain_mean(domain, point.levels)
             if value is None:
                 continue
             entry = counts.setdefault((point.round_months, domain.code), [0, 0])

@@ -10,7 +10,6 @@ the team view and a person's own page agree.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -59,25 +58,34 @@ ORDER BY assessment.person_id, assessment.submitted_at, assessment.id
 """
 
 
-def _unpack(packed: str | None) -> Iterable[tuple[str, int]]:
-    for pair in packed.split(",") if packed else ():
-        code, _, level = pair.partition(":")
-        yield code, int(level)
+def _unpack(packed: str | None) -> list[tuple[str, int]]:
+    """`FP1:3,FP2:4` as [("FP1", 3), ("FP2", 4)] (one split: the fastest way measured)."""
+    if not packed:
+        return []
+    parts = iter(packed.replace(":", ",").split(","))
+    return [(code, int(level)) for code, level in zip(parts, parts)]
+
+
+# Per kind of rater, per competency: the latest rating as (level, time as stored, assessment id).
+Found = dict[str, dict[str, tuple[int, str, int]]]
+
+
+def _nothing_found() -> Found:
+    return {competency.SELF: {}, competency.OBSERVER: {}}
 
 
 class _Latest:
-    """Per person: the latest rating per (competency, kind of rater), as (level, time, id)."""
+    """Per person: the latest rating per competency and kind of rater."""
 
     def __init__(self) -> None:
-        self.found: dict[tuple[str, str], tuple[int, str, int]] = {}
+        self.found: Found = _nothing_found()
 
     def keep_first(self, kind: str, submitted_at: str, assessment_id: int, packed: str | None) -> None:
         """Rows arrive newest first: the first rating seen for a (competency, kind) is the latest."""
-        found = self.found
-        for pair in packed.split(",") if packed else ():
-            code, _, level = pair.partition(":")
-            if (code, kind) not in found:
-                found[(code, kind)] = (int(level), submitted_at, assessment_id)
+        found = self.found[kind]
+        for code, level in _unpack(packed):
+            if code not in found:
+                found[code] = (level, submitted_at, assessment_id)
 
 
 class _Ratings:
@@ -91,15 +99,19 @@ class _Ratings:
         key = (code, kind, assessment_id)
         rating = self.made.get(key)
         if rating is None:
-            moment = self.times.get(submitted_at)
-            if moment is None:
-                moment = self.times[submitted_at] = parse(submitted_at)
-            rating = self.made[key] = competency.Rating(code=code, level=level, rater_kind=kind, assessed_at=moment,
+            rating = self.made[key] = competency.Rating(code=code, level=level, rater_kind=kind,
+                                                        assessed_at=self.moment(submitted_at),
                                                         assessment_id=assessment_id)
         return rating
 
+    def moment(self, stored: str) -> datetime:
+        found = self.times.get(stored)
+        if found is None:
+            found = self.times[stored] = parse(stored)
+        return found
+
     def all(self, latest: _Latest) -> list[competency.Rating]:
-        return [self(code, kind, *value) for (code, kind), value in latest.found.items()]
+        return [self(code, kind, *value) for kind, found in latest.found.items() for code, value in found.items()]
 
 
 def _recent(db: Database, practice_id: int, now: datetime) -> dict[int, _Latest]:
@@ -146,41 +158,56 @@ def team_candidates(db: Database, actor: Person, practice_id: int, now: datetime
 
 def team_levels(db: Database, actor: Person, practice_id: int, now: datetime
                 ) -> dict[int, dict[str, competency.Effective]]:
-    """Everyone's effective level on every competency with evidence: the same rule as their own page.
-
-    The rule sees only a competency's latest self and observer rating, and its answer does not
-    depend on which competency it is; competencies with the same two candidates (same levels, same
-    assessments) share one answer instead of asking the rule again.
-    """
+    """Everyone's effective level on every competency with evidence: the same rule as their own page."""
     require(permissions.may_view_team(actor, practice_id), "Only the practice's leads can see team readiness.")
-    make = _Ratings()
-    answers: dict[tuple, competency.Effective | None] = {}
-    levels: dict[int, dict[str, competency.Effective]] = {}
-    for person_id, latest in _recent(db, practice_id, now).items():
+    levels = _Levels()
+    found = {person_id: levels(latest.found, now) for person_id, latest in _recent(db, practice_id, now).items()}
+    return {person_id: mine for person_id, mine in found.items() if mine}
+
+
+class _Levels:
+    """The rule applied to each competency's latest self and observer rating, as (level, time, id).
+
+    The rule sees only those two candidates, and its answer does not depend on which competency it
+    is: competencies with the same two candidates (same levels, same assessments; usually all those
+    rated in the same assessments) share one answer instead of asking the rule again.
+    """
+
+    def __init__(self) -> None:
+        self.make = _Ratings()
+        self.now: datetime | None = None
+        self.answers: dict[tuple, competency.Effective | None] = {}  # for self.now
+
+    def __call__(self, found: Found, now: datetime) -> dict[str, competency.Effective]:
+        if now != self.now:
+            self.now, self.answers = now, {}
         mine: dict[str, competency.Effective] = {}
-        codes = dict.fromkeys(code for code, _ in latest.found)
-        for code in codes:
-            own = latest.found.get((code, competency.SELF))
-            observed = latest.found.get((code, competency.OBSERVER))
+        own_found, observed_found = found[competency.SELF], found[competency.OBSERVER]
+        for code in own_found.keys() | observed_found.keys():
+            own = own_found.get(code)
+            observed = observed_found.get(code)
             key = (own, observed)
-            if key not in answers:
-                candidates = [make(code, kind, *value) for kind, value in ((competency.SELF, own),
-                                                                           (competency.OBSERVER, observed)) if value]
-                answers[key] = competency.effective_level(candidates, now)
-            if (effective := answers[key]) is not None:
-                mine[code] = effective
-        if mine:
-            levels[person_id] = mine
-    return levels
+            answer = self.answers.get(key, _UNASKED)
+            if answer is _UNASKED:
+                candidates = [self.make(code, kind, *value) for kind, value in ((competency.SELF, own),
+                                                                                (competency.OBSERVER, observed))
+                              if value]
+                answer = self.answers[key] = competency.effective_level(candidates, now)
+            if answer is not None:
+                mine[code] = answer
+        return mine
+
+
+_UNASKED = object()
 
 
 def round_points(db: Database, actor: Person, practice_id: int, members: list[Member], now: datetime
                  ) -> list[RoundPoint]:
-    """Each team member at the close of each of their rounds, with the candidate ratings as of then.
+    """Each team member at the close of each of their rounds, with their effective levels as of then.
 
     A round closes at the person's last submitted assessment in it; as of then, the candidates are
-    the latest non-superseded self and observer rating per competency submitted up to that moment
-    (the year's cut-off is applied by the effective-level rule itself).
+    the latest non-superseded self and observer rating per competency submitted up to that moment,
+    and the effective-level rule (with its year's cut-off) is applied as of the close.
     """
     require(permissions.may_view_team(actor, practice_id), "Only the practice's leads can see team readiness.")
     targets = {m.id: m.target for m in members}
@@ -188,25 +215,24 @@ def round_points(db: Database, actor: Person, practice_id: int, members: list[Me
     for row in db.execute(TEAM_HISTORY, {"practice_id": practice_id, "now": iso(now)}):
         if row[0] in targets:
             history.setdefault(row[0], []).append(row)
-    times: dict[str, datetime] = {}
+    levels = _Levels()
     points = []
     for person_id, rows in history.items():
         closes: dict[int, str] = {}
         for _, _, _, submitted_at, round_months, _ in rows:
             closes[round_months] = max(closes.get(round_months, submitted_at), submitted_at)
-        latest: dict[tuple[str, str], competency.Rating] = {}
+        latest = _nothing_found()
         position = 0
         mine = {}
         for round_months, as_of in sorted(closes.items(), key=lambda item: (item[1], item[0])):
             while position < len(rows) and rows[position][3] <= as_of:
                 _, assessment_id, kind, submitted_at, _, packed = rows[position]
-                moment = times.get(submitted_at) or times.setdefault(submitted_at, parse(submitted_at))
-                for code, level in _unpack(packed):  # oldest first: each rating replaces the one before
-                    latest[(code, kind)] = competency.Rating(code=code, level=level, rater_kind=kind,
-                                                             assessed_at=moment, assessment_id=assessment_id)
+                # Oldest first: each rating replaces the one before.
+                latest[kind].update({code: (level, submitted_at, assessment_id) for code, level in _unpack(packed)})
                 position += 1
-            mine[round_months] = RoundPoint(person_id, round_months, times.get(as_of) or parse(as_of),
-                                            targets[person_id], tuple(latest.values()))
+            moment = levels.make.moment(as_of)
+            mine[round_months] = RoundPoint(person_id, round_months, moment, targets[person_id],
+                                            levels(latest, moment))
         points += [mine[r] for r in sorted(mine)]
     return points
 

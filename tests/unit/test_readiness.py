@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from carecoord import readiness as R
-from carecoord.competency import OBSERVER, SELF, Effective, Rating
+from carecoord.competency import OBSERVER, SELF, Effective, Rating, effective_levels
 from carecoord.content import load_library
 from carecoord.measures import CapabilityDomainScore, CapabilityScore
 
@@ -65,20 +65,25 @@ def rating(code, level, kind, when):
     return Rating(code=code, level=level, rater_kind=kind, assessed_at=when)
 
 
-def test_growth_by_round_applies_the_effective_level_rule_at_each_round():
+def point(pid, round_months, as_of, ratings):
+    """A person at a round close, with the levels the store works out from these candidates."""
+    return R.RoundPoint(pid, round_months, as_of, 3, effective_levels(ratings, as_of))
+
+
+def test_growth_by_round_counts_people_at_target_at_each_round():
     codes = [c.code for c in FP.competencies]
     start = NOW - timedelta(days=200)
     points = []
     for pid, level in ((1, 2), (2, 2), (3, 4)):  # baseline: one of three at target
-        points.append(R.RoundPoint(pid, 0, start, 3, tuple(rating(c, level, SELF, start) for c in codes)))
+        points.append(point(pid, 0, start, [rating(c, level, SELF, start) for c in codes]))
     later = start + timedelta(days=95)
     for pid in (1, 2, 3):
         ratings = [rating(c, 4, SELF, later) for c in codes]
         if pid == 1:
             # An observer rated person 1 at 2 ten days before: the observer rating stands (< 90 days newer self).
             ratings += [rating(c, 2, OBSERVER, later - timedelta(days=10)) for c in codes]
-        points.append(R.RoundPoint(pid, 3, later, 3, tuple(ratings)))
-    points.append(R.RoundPoint(4, 6, later, 3, tuple(rating(c, 5, SELF, later) for c in codes)))
+        points.append(point(pid, 3, later, ratings))
+    points.append(point(4, 6, later, [rating(c, 5, SELF, later) for c in codes]))
     shares = {(s.round_months, s.domain): s for s in R.growth_by_round(FRAMEWORK, points)}
     assert shares[(0, "FP")].text == "1 of 3 (33%)"
     assert shares[(3, "FP")].text == "2 of 3 (67%)"
