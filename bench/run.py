@@ -15,7 +15,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from carecoord.clock import utcnow
-from carecoord.content import content_root, load_library
+from carecoord.content import content_root, fingerprint, load_library
 from carecoord.db import connect, write
 from carecoord.store import accounts, assessments, readiness
 
@@ -276,6 +276,11 @@ def content_figures(settings: Settings, workdir: Path) -> dict[str, Figure]:
             figures[f"content_{tag}cached"] = Figure(
                 f"content_{tag}cached", f"content library{' 10x' if tag else ''} from the app's cache",
                 measure(ui_content.library, repeats=settings.repeats, warmup=settings.warmup),
+                baseline=f"content_{tag}read")
+            figures[f"content_{tag}check"] = Figure(
+                f"content_{tag}check", f"looking for changed files{' (10x)' if tag else ''}, at most every "
+                f"{ui_content.CHECK_EVERY_S:.0f} s", measure(lambda: fingerprint(root), repeats=settings.repeats,
+                                                             warmup=settings.warmup),
                 baseline=f"content_{tag}read")
         finally:
             if previous is None:
