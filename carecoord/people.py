@@ -55,6 +55,7 @@ class Membership(_Frozen):
     role: str
     discipline: str = ""
     active: bool = True
+    practice_timezone: str = "UTC"  # for showing dates and counting days in that practice
 
 
 class Person(_Frozen):

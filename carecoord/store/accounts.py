@@ -69,7 +69,8 @@ def _person(db: Database, row: dict) -> Person:
     memberships = tuple(
         Membership(**{**m, "active": bool(m["active"])})
         for m in db.query(
-            """SELECT membership.practice_id, practice.name AS practice_name, role, discipline, active
+            """SELECT membership.practice_id, practice.name AS practice_name, role, discipline, active,
+                      practice.timezone AS practice_timezone
                FROM membership JOIN practice ON practice.id = membership.practice_id
                WHERE person_id = ? ORDER BY practice.name, role""",
             [row["id"]],

@@ -35,7 +35,7 @@ def stepper(run: session.Run, library: Library, subject: Person, rater_kind: str
 
 def _domain_step(run, library, draft, step, compare) -> None:
     domain = library.framework.domains[step]
-    st.subheader(f"{domain.name}")
+    st.header(f"{domain.name}")
     if domain.description:
         st.caption(domain.description)
     errors = field_errors(f"assessment-{draft.id}")
@@ -90,7 +90,7 @@ def _calibration_hint(library: Library, theirs: competency.Effective | None) -> 
 
 
 def _review(run, library, draft, subject) -> None:
-    st.subheader("Review and submit")
+    st.header("Review and submit")
     st.write("Check your answers. Once submitted, an assessment is dated and cannot be changed; "
              "a mistake is put right by a correction that replaces it.")
     rows = []

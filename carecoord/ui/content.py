@@ -50,9 +50,12 @@ def library() -> Library:
     return _load(root, seen[1])
 
 
-# Drawn on every page by the router: captions dark enough for WCAG AA contrast (axe color-contrast).
+# Drawn on every page by the router: captions dark enough for WCAG AA contrast (axe color-contrast);
+# page sections are h2 and their parts h3 (axe heading-order), at sizes that keep the page calm.
 BASE_STYLE = """<style>
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #4A5857 !important; opacity: 1 !important; }
+[data-testid="stHeading"] h2 { font-size: 1.6rem; }
+[data-testid="stHeading"] h3 { font-size: 1.3rem; }
 </style>"""
 
 

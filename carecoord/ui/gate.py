@@ -109,7 +109,7 @@ def _demo_accounts(run: session.Run) -> None:
     if not rows:
         return
     st.divider()
-    st.subheader("Demo accounts")
+    st.header("Demo accounts")
     st.write(f"This installation holds only demo data. Every demo account uses the password `{DEMO_PASSWORD}`.")
     st.table(
         [

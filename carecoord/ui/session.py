@@ -81,8 +81,8 @@ def start_run() -> Run:
         if not locked:
             accounts.touch(db, token, now)
     practice = _practice_in_hand(person)
-    timezone = accounts.get_practice(db, practice.practice_id).timezone if practice else "UTC"
-    run = Run(db=db, now=now, person=person, locked=locked, practice=practice, timezone=timezone)
+    run = Run(db=db, now=now, person=person, locked=locked, practice=practice,
+              timezone=practice.practice_timezone if practice else "UTC")
     st.session_state["_carecoord_run"] = run
     return run
 

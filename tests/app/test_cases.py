@@ -48,7 +48,7 @@ def test_trainee_plays_a_phase_leaves_and_resumes_at_the_next(app_as):
     # Leave and come back in a new session: the case continues at phase 2.
     again = open_case(app_as("trainee"))
     assert titles(again) == [second.title]
-    assert "What changed since the last phase" in [s.value for s in again.subheader]
+    assert "What changed since the last phase" in [s.value for s in again.header]
     at.switch_page(CASES).run()
     assert any("Continue at phase 2" in link.proto.label for link in at.get("page_link"))
 

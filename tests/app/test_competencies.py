@@ -45,7 +45,7 @@ def test_trainee_completes_a_self_assessment_with_a_reload_in_the_middle(app_as,
     # A reload: a brand-new session picks the draft up where it stopped.
     at = sign_in_as(new_app(), app_env, "demo-trainee", now).switch_page(SELF_ASSESSMENT).run()
     assert f"Step {half + 1} of {len(FRAMEWORK.domains)}" in at.get("progress")[0].proto.text
-    assert at.subheader[0].value == FRAMEWORK.domains[half].name
+    assert at.header[0].value == FRAMEWORK.domains[half].name
     for _ in range(len(FRAMEWORK.domains) - half):
         at = answer_domain(at, None, 4)
     assert "Review and submit" in at.get("progress")[0].proto.text

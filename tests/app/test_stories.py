@@ -173,10 +173,10 @@ def test_lead_approves_and_a_trainee_reads_and_reflects(app_as, app_env):
 
     at = app_as("trainee").switch_page(VOICES).run()
     assert titles(at) == ["Family voices"]
-    assert {demo_stories.IN_REVIEW_TITLE, demo_stories.PUBLISHED_TITLE} <= {s.value for s in at.subheader}
+    assert {demo_stories.IN_REVIEW_TITLE, demo_stories.PUBLISHED_TITLE} <= {s.value for s in at.header}
     widget(at.selectbox, "Stage of childhood").set_value("early-childhood")
     at.run()
-    assert [s.value for s in at.subheader] == [demo_stories.IN_REVIEW_TITLE]
+    assert [s.value for s in at.header] == [demo_stories.IN_REVIEW_TITLE]
     assert "Nobody had asked me that in the meeting." in html(at)
     assert "Who on your team asks a family" in html(at)
 
@@ -214,9 +214,9 @@ def test_a_trainee_in_another_practice_does_not_see_a_practice_only_story(app_as
                                     display_name="Out Sider", password="long enough pw")
     db.execute("UPDATE person SET must_change_password = 0 WHERE username = 'outsider'")
     at = app_as("outsider").switch_page(VOICES).run()
-    assert [s.value for s in at.subheader] == [demo_stories.PUBLISHED_TITLE]  # the installation-wide one only
+    assert [s.value for s in at.header] == [demo_stories.PUBLISHED_TITLE]  # the installation-wide one only
     at = app_as("trainee").switch_page(VOICES).run()
-    assert demo_stories.IN_REVIEW_TITLE in [s.value for s in at.subheader]
+    assert demo_stories.IN_REVIEW_TITLE in [s.value for s in at.header]
 
 
 # ---------------------------------------------------------------- what people write cannot run
@@ -277,7 +277,7 @@ def test_story_reflection_and_comment_markdown_come_out_inert(app_as, app_env, n
         assert shown in rendered and "<li>&lt;script&gt;" in rendered, who
         assert unsafe_markup(rendered) == [], who
         assert not at.exception
-        labels = [e.label for e in at.expander] + [s.value for s in at.subheader]
+        labels = [e.label for e in at.expander] + [s.value for s in at.header] + [s.value for s in at.subheader]
         assert any(r"Attack \<b\>title\</b\> \[x\]" in label for label in labels)  # the title stays plain text
 
 

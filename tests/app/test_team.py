@@ -50,8 +50,8 @@ def test_a_lead_sees_only_their_own_practices_people(app_as, app_env, now):
 
 def test_readiness_has_a_domain_view_growth_calibration_and_gaps(app_as):
     at = app_as("lead").switch_page(READINESS).run()
-    subheaders = [s.value for s in at.subheader]
-    assert subheaders == ["By domain: who is at target and what builds it", "Team growth over rounds",
+    sections = [s.value for s in at.header]
+    assert sections == ["By domain: who is at target and what builds it", "Team growth over rounds",
                           "Self and observer calibration", "People gaps and system gaps"]
     competency_columns = list(at.dataframe[0].value.columns)
     assert "FP1" in competency_columns
@@ -132,7 +132,7 @@ def test_a_lead_records_a_capability_self_assessment(app_as):
     at = app_as("lead").switch_page(MEASURES).run()
     at = click(at, "Open the measurement")
     assert "Opened the practice care coordination capability self-assessment" in page_text(at)
-    assert any(s.value.startswith("Recording the self-assessment of") for s in at.subheader)
+    assert any(s.value.startswith("Recording the self-assessment of") for s in at.header)
     at = click(at, "Save this domain's answers")
     assert any("Choose a level and partial or complete" in e.value for e in at.error)
     for radio in at.radio:

@@ -13,10 +13,10 @@ for membership in me.memberships:
     status = "" if membership.active else " (inactive)"
     st.write(f"- {ROLE_LABELS[membership.role]} at {membership.practice_name}{status}")
 
-st.subheader("Change password")
+st.header("Change password")
 gate.password_form(run)
 
-st.subheader("Sign out everywhere")
+st.header("Sign out everywhere")
 st.write("Signs you out of every browser and device, this one included, for example after using a shared computer.")
 if st.button("Sign out everywhere"):
     accounts.sign_out_everywhere(run.db, me, run.now)

@@ -56,16 +56,16 @@ if attempt.completed:
     left.metric("Strongly aligned choices", strong)
     middle.metric("Partly aligned", partial)
     right.metric("Weakly aligned", weak)
-    st.subheader("Your choices")
+    st.header("Your choices")
     st.dataframe([{"Phase": p.title, "Decision": d.prompt, "You chose": o.text, "Alignment": o.alignment}
                   for p, d, o in rules.chosen_options(case, attempt.choices)], hide_index=True)
     framework = library.framework
-    st.subheader("Competencies these decisions evidence")
+    st.header("Competencies these decisions evidence")
     st.write(", ".join(f"{code} {framework.competency(code).name}" if framework and framework.competency(code)
                        else code for code in summary.competencies))
     written = [(case.phase(pid), index, text) for (pid, index), text in attempt.reflections.items() if text.strip()]
     if written:
-        st.subheader("Your reflections")
+        st.header("Your reflections")
         for phase, index, text in written:
             st.markdown(f"**{phase.title}: {phase.reflections[index]}**")
             content.user_markdown(text)
@@ -85,7 +85,7 @@ content.markdown(phase.id, phase.content_hash, phase.body)
 before = rules.previous_phase(case, phase)
 if before is not None:
     change = rules.map_change(before.care_map, phase.care_map)
-    st.subheader("What changed since the last phase")
+    st.header("What changed since the last phase")
     if change.unchanged:
         st.write("The same people and services are around the family.")
     else:
@@ -101,7 +101,7 @@ if before is not None:
 
 exercise_open = phase.map_exercise is not None and phase.id not in attempt.map_answers
 if phase.map_exercise is not None:
-    st.subheader("Care-map exercise")
+    st.header("Care-map exercise")
     st.write(phase.map_exercise.prompt)
     if exercise_open:
         with st.form(f"map-{attempt.id}-{phase.id}"):
@@ -123,14 +123,14 @@ if phase.map_exercise is not None:
             st.markdown(f"**{label}** does not belong yet: {why}")
 
 if not exercise_open:
-    st.subheader("The care map")
+    st.header("The care map")
     st.graphviz_chart(rules.care_map_dot(phase.care_map, case.child))
     st.caption(rules.alt_text(phase.care_map, case.child) + " Thick lines are strong links, dashed orange lines "
                "strained ones and dotted red lines missing ones; colours show the sector.")
     with st.expander("The care map as a table"):
         st.dataframe(rules.care_map_rows(phase.care_map), hide_index=True)
 
-    st.subheader("The shared plan of care")
+    st.header("The shared plan of care")
     summary = phase.plan_of_care.medical_summary
     st.markdown("\n".join(f"- **{label}:** {'; '.join(items) or 'none recorded'}" for label, items in
                           (("Diagnoses", summary.diagnoses), ("Medicines", summary.medications),

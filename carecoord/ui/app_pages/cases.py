@@ -20,7 +20,7 @@ for case in library.cases:
     mine = attempts.get(case.id, [])
     latest = mine[-1] if mine else None
     with st.container(border=True):
-        st.subheader(case.title)
+        st.header(case.title)
         st.caption(f"{len(case.phases)} phases · about {case.minutes} minutes · {case.child}")
         st.write(case.summary)
         if latest is None:

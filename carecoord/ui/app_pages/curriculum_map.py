@@ -19,7 +19,7 @@ rows = [{"module": f"{m.order}. {m.title}", "competency": c.code,
         for m in library.modules for c in framework.competencies]
 chart.show(charts.curriculum_map_chart, rows)
 
-st.subheader("Coverage by competency")
+st.header("Coverage by competency")
 coverage = [{"Competency": f"{c.code} {c.name}", "Domain": framework.domain_of(c.code).name,
              "Modules": len(library.modules_building(c.code)),
              "Which": "; ".join(m.title for m in library.modules_building(c.code))} for c in framework.competencies]
@@ -29,7 +29,7 @@ if thin:
                icon=":material/warning:")
 st.dataframe(coverage, hide_index=True)
 
-st.subheader("Coverage by domain")
+st.header("Coverage by domain")
 st.dataframe([{"Domain": d.name, "Competencies": len(d.competencies),
                "Modules building any of them": sum(any(c.code in m.competencies for c in d.competencies)
                                                    for m in library.modules)} for d in framework.domains],

@@ -33,5 +33,5 @@ reflections = stories.my_reflections(run.db, run.person, [s.id for s in found])
 for story in found:
     with st.expander(f"**{plain(story.title)}** · {plain(stories_widget.meta_line(story))}",
                      expanded=len(found) == 1 or asked == str(story.id)):
-        st.subheader(plain(story.title), anchor=False)
+        st.header(plain(story.title), anchor=False)
         stories_widget.show(run, story, reflections.get(story.id), key=f"voices-{story.id}")

@@ -50,7 +50,7 @@ if self_points:
     for p in history:
         if p.rater_kind == competency.OBSERVER:
             observer[p.domain] = p.mean_level
-    st.subheader("First and latest self-assessment")
+    st.header("First and latest self-assessment")
     st.dataframe([{"Domain": names[d.code], "First": baseline.get(d.code), "Latest": latest.get(d.code),
                    "Change": round(latest[d.code] - baseline[d.code], 2) if d.code in latest and d.code in baseline
                    else None, "Latest observer": observer.get(d.code)} for d in framework.domains], hide_index=True)

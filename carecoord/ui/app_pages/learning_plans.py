@@ -20,7 +20,7 @@ timezone = accounts.get_practice(run.db, practice.practice_id).timezone
 today = clock.local_date(run.now, timezone)
 trainees = [p for p in assessments.trainees_to_observe(run.db, me) if practice.practice_id in p.practice_ids(TRAINEE)]
 
-st.subheader("Assign learning")
+st.header("Assign learning")
 with st.form("assign"):
     errors = field_errors("assign")
     kind = st.radio("What", ["Modules", "A track"], horizontal=True)
@@ -45,7 +45,7 @@ with st.form("assign"):
 if message := st.session_state.pop("assigned", None):
     st.success(message)
 
-st.subheader("Completion against the plan")
+st.header("Completion against the plan")
 st.caption(f"Today in {timezone}: {today:%d %B %Y}. Overdue means the due day has passed and the module is not complete.")
 rows, details = [], {}
 for trainee in trainees:
@@ -66,7 +66,7 @@ for name, statuses in details.items():
 
 assigned = plans.practice_plan(run.db, me, practice.practice_id)
 if assigned:
-    st.subheader("Everything assigned")
+    st.header("Everything assigned")
     st.dataframe([{"To": a.person, "Module": library.module(a.module_id).title if library.module(a.module_id)
                    else a.module_id, "Track": a.track_id or "", "Due": f"{a.due_on:%d %b %Y}"} for a in assigned],
                  hide_index=True)

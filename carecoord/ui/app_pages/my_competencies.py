@@ -35,13 +35,13 @@ if not levels:
     st.page_link("carecoord/ui/app_pages/self_assessment.py", label="Start a self-assessment",
                  icon=":material/edit_note:")
 
-st.subheader("By domain")
+st.header("By domain")
 st.dataframe([{"Domain": d.name, "Mean level": d.mean_level, "At or above target": f"{d.at_target} of {d.total}",
                "Rated": f"{d.rated} of {d.total}"} for d in competency.domain_summaries(framework, levels, target)],
              hide_index=True)
 
 gap_list = competency.gaps(library, levels, target)
-st.subheader(f"Gaps to work on ({len(gap_list)})")
+st.header(f"Gaps to work on ({len(gap_list)})")
 if not gap_list and levels:
     st.success("You are at or above target on every competency.")
 for gap in gap_list:
@@ -58,7 +58,7 @@ for gap in gap_list:
                 st.page_link(LESSON_PAGE, label=f"{module.title} ({done}/{total} lessons done)",
                              icon=":material/school:", query_params={"lesson": first.id})
 
-st.subheader("Every competency")
+st.header("Every competency")
 rows = []
 for domain in framework.domains:
     for item in domain.competencies:

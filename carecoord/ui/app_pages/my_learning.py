@@ -23,7 +23,7 @@ STATUS_ICONS = {"overdue": ":material/error:", "due soon": ":material/schedule:"
 for plan in plans.plans_for(run.db, run.person, run.person):
     statuses = plan_rules.plan_statuses(plan.items, library, progress, run.now, plan.timezone)
     summary = plan_rules.summarise(statuses)
-    st.subheader(f"Assigned by {plan.practice_name}")
+    st.header(f"Assigned by {plan.practice_name}")
     if summary.overdue:
         st.error(f"{summary.overdue} assigned module(s) overdue.", icon=":material/error:")
     for status in statuses:
@@ -47,7 +47,7 @@ elif total:
 for module in library.modules:
     module_done, module_total = progress.counts(module)
     with st.container(border=True):
-        st.subheader(f"{module.order}. {module.title}")
+        st.header(f"{module.order}. {module.title}")
         st.progress(rules.fraction(module_done, module_total),
                     text=f"{module_done} of {module_total} lessons · about {module.minutes} minutes")
         st.write(module.summary)

@@ -98,7 +98,7 @@ def problem(field: str) -> None:
 def preview(story: stories.Story) -> None:
     credit = rules.credit_line(story.consent.credit, me.display_name) if story.consent else me.display_name
     with st.container(border=True):
-        st.subheader(plain(story.title) or "(untitled)", anchor=False)
+        st.header(plain(story.title) or "(untitled)", anchor=False)
         st.caption(plain(" · ".join(p for p in (f"By {credit}", rules.STAGES.get(story.stage, "")) if p)))
         content.user_markdown(story.body or "*Nothing written yet.*")
         if story.questions:

@@ -25,7 +25,7 @@ st.dataframe(
 )
 
 roles_i_give = ROLES if me.is_admin else ROLES_A_LEAD_MAY_ADD
-st.subheader(f"Add someone to {practice.name}")
+st.header(f"Add someone to {practice.name}")
 with st.form("add_person"):
     errors = field_errors("add_person")
     display_name = st.text_input("Name")
@@ -53,7 +53,7 @@ if added := st.session_state.pop("person_added", None):
 
 changeable = [m for m in members if m.person_id != me.id and m.role in roles_i_give]
 if changeable:
-    st.subheader("Deactivate or reactivate a role")
+    st.header("Deactivate or reactivate a role")
     member = st.selectbox("Person and role", changeable,
                           format_func=lambda m: f"{m.display_name}: {ROLE_LABELS[m.role]}"
                                                 f" ({'active' if m.active else 'inactive'})")
@@ -108,7 +108,7 @@ if me.is_admin:
     if changed := st.session_state.pop("account_changed", None):
         st.success(changed)
 
-    st.subheader("Add an administrator")
+    st.header("Add an administrator")
     with st.form("add_admin", clear_on_submit=False):
         errors = field_errors("add_admin")
         admin_name = st.text_input("Name", key="admin_name")

@@ -49,7 +49,7 @@ def finish(message: str) -> None:
 # ---------------------------------------------------------------- open a new administration
 
 if current is None:
-    st.subheader("Start a new measurement")
+    st.header("Start a new measurement")
     verb = "record the team's agreed answers" if isinstance(instrument, CapabilityInstrument) else \
         "everyone in the practice can answer it on their Surveys page until you close it"
     st.write(f"Open a measurement on the date it is given; then {verb}.")
@@ -69,7 +69,7 @@ if current is None:
 elif isinstance(instrument, CapabilityInstrument):
     answers = measure_store.capability_answers(run.db, me, current.id)
     answered = sum(t.id in answers for t in instrument.themes)
-    st.subheader(f"Recording the self-assessment of {current.administered_on:%d %B %Y}")
+    st.header(f"Recording the self-assessment of {current.administered_on:%d %B %Y}")
     st.progress(answered / len(instrument.themes), text=f"{answered} of {len(instrument.themes)} themes answered")
     st.caption("Record the single answer the team agreed for each theme: the highest level the practice meets at "
                "least in part, and whether it meets that level completely.")
@@ -136,7 +136,7 @@ elif isinstance(instrument, CapabilityInstrument):
 else:
     respondents = measure_store.respondent_count(run.db, me, current.id)
     headcount = measure_store.practice_headcount(run.db, me, practice.id)
-    st.subheader(f"Team survey of {current.administered_on:%d %B %Y}: open")
+    st.header(f"Team survey of {current.administered_on:%d %B %Y}: open")
     answered_text = FEWER_THAN_MIN if respondents < MIN_RESPONDENTS else str(respondents)
     st.write(f"**{answered_text}** of the {headcount} people in the practice have answered. Everyone with a role "
              "in the practice, including team members you invited for surveys, answers on their *Surveys* page. "

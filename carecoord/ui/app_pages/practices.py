@@ -19,7 +19,7 @@ if practices:
 else:
     st.info("No practices yet. Add the first one below.")
 
-st.subheader("Add a practice")
+st.header("Add a practice")
 with st.form("add_practice", clear_on_submit=True):
     errors = field_errors("add_practice")
     name = st.text_input("Name")
@@ -41,7 +41,7 @@ if added := st.session_state.pop("practice_added", None):
     st.success(f"Added {added}.")
 
 if practices:
-    st.subheader("Change a practice's time zone")
+    st.header("Change a practice's time zone")
     with st.form("practice_timezone"):
         errors = field_errors("practice_timezone")
         which = st.selectbox("Practice", practices, format_func=lambda p: f"{p.name} ({p.timezone})")
@@ -53,7 +53,7 @@ if practices:
             st.rerun()
 
 if demo.is_loaded(run.db):
-    st.subheader("Demo practice")
+    st.header("Demo practice")
     if run.person.is_demo:
         st.write("The demo can be removed by a real administrator once one exists.")
     else:

@@ -36,7 +36,7 @@ else:
 calibrated = [(item, levels[item.code]) for item in library.framework.competencies
               if item.code in levels and levels[item.code].calibration is not None]
 if calibrated:
-    st.subheader("Self and observer side by side")
+    st.header("Self and observer side by side")
     st.caption("Difference is self minus observer: above zero, they rate themselves higher than you do.")
     st.dataframe([{"Competency": f"{item.code} {item.name}", "Self": e.self_level, "Observer": e.observer_level,
                    "Difference": e.calibration} for item, e in calibrated], hide_index=True)

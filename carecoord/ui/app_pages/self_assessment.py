@@ -42,7 +42,7 @@ else:
 
 history = [a for a in assessments.submitted_assessments(run.db, me, me) if a.rater_kind == competency.SELF]
 if history:
-    st.subheader("Your submitted self-assessments")
+    st.header("Your submitted self-assessments")
     st.dataframe([{"Round": competency.round_label(a.round_months),
                    "Submitted": f"{clock.local(a.submitted_at, run.timezone):%d %b %Y}",
                    "Status": "replaced by a correction" if a.superseded else

@@ -24,7 +24,7 @@ if not surveys:
 for survey in surveys:
     administration = survey.administration
     instrument = library.instrument(administration.instrument_id)
-    st.subheader(f"{instrument.title if instrument else 'Survey'}: {administration.practice_name}")
+    st.header(f"{instrument.title if instrument else 'Survey'}: {administration.practice_name}")
     st.caption(f"Opened {administration.administered_on:%d %B %Y}; open until your practice lead closes it.")
     if survey.answered:
         st.success("You have answered this survey. Thank you. Your answers are stored without your name, so nobody "

@@ -88,7 +88,7 @@ st.download_button("Download readiness (CSV)", lambda: export.to_csv(readiness.e
 # ---------------------------------------------------------------- by domain
 
 by_domain = readiness.domain_readiness(library, members, levels)
-st.subheader("By domain: who is at target and what builds it")
+st.header("By domain: who is at target and what builds it")
 st.caption("A person is at target in a domain when the mean of their levels on its competencies reaches their "
            "target. People without enough evidence count as not yet at target.")
 st.dataframe([{"Domain": d.name, "At or above target now": d.text, "Below target": len(d.below) - d.without_evidence,
@@ -105,7 +105,7 @@ for d in by_domain:
 
 # ---------------------------------------------------------------- over rounds
 
-st.subheader("Team growth over rounds")
+st.header("Team growth over rounds")
 points = readiness_store.round_points(run.db, me, practice.id, members, run.now)
 shares = readiness.growth_by_round(framework, points)
 shown = [s for s in shares if s.share is not None]
@@ -126,7 +126,7 @@ else:
 
 # ---------------------------------------------------------------- calibration
 
-st.subheader("Self and observer calibration")
+st.header("Self and observer calibration")
 person_calibration, domain_calibration = readiness.calibration(framework, members, levels)
 compared = [p for p in person_calibration if p.compared]
 if not compared:
@@ -145,7 +145,7 @@ else:
 
 # ---------------------------------------------------------------- people and system gaps
 
-st.subheader("People gaps and system gaps")
+st.header("People gaps and system gaps")
 capability = next((i for i in library.instruments if isinstance(i, CapabilityInstrument)), None)
 latest = None
 if capability is not None:
