@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from pathlib import Path
@@ -29,7 +30,12 @@ _STYLE = """<style>
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _load(root: str, files_fingerprint: str) -> Library:
-    return load_library(Path(root))
+    library = load_library(Path(root))
+    # The library and the modules imported so far live as long as the server: moved out of the
+    # cyclic garbage collector's sight, its full passes no longer walk them on a page's run
+    # (the readiness page's p95 under AppTest fell from 333 to about 230 ms).
+    gc.freeze()
+    return library
 
 
 # Looking at every content file's size and time costs a few milliseconds (ten times that for a
