@@ -229,7 +229,7 @@ def _load_library(root: Path | None) -> Library:
     tracks = _load_tracks(root, {m.id for m in modules}, ids, collect)
     cases = _load_cases(root, codes, retired_codes, ids, collect)
     instruments = _load_instruments(root, collect)
-    return Library(root=str(root), fingerprint=fingerprint(root), framework=framework,
+    return Library(root=str(root), framework=framework,
                    modules=tuple(modules), tracks=tuple(tracks), cases=tuple(cases), instruments=tuple(instruments),
                    errors=tuple(errors))
 

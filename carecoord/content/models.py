@@ -208,7 +208,6 @@ class Library(Strict):
     """Everything loaded from the content root, plus the errors of whatever could not be loaded."""
 
     root: str
-    fingerprint: str
     framework: Framework | None = None
     modules: tuple[Module, ...] = ()
     tracks: tuple[Track, ...] = ()
