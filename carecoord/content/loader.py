@@ -66,6 +66,36 @@ def _content_files(root: Path) -> Iterable[Path]:
 
 
 _STR, _MAP, _SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+# The first characters after which PyYAML may read a plain scalar as something other than a string.
+_MAYBE_TYPED = frozenset(start for start in _Loader.yaml_implicit_resolvers if start)
+
+
+class _ContentLoader(_Loader):
+    """The C safe loader, answering at once where its resolver could only say string, list or mapping.
+
+    The parser asks the resolver about every node; for most it can only say "string" (a plain scalar
+    whose first character starts no other type), "mapping" or "list". Safe to skip because the safe
+    loader has no path resolvers and no resolver for every first character.
+    """
+
+    def resolve(self, kind, value, implicit):
+        if kind is yaml.ScalarNode:
+            if not implicit[0] or (value and value[0] not in _MAYBE_TYPED):
+                return _STR
+        elif kind is yaml.MappingNode:
+            return _MAP
+        elif kind is yaml.SequenceNode:
+            return _SEQ
+        return super().resolve(kind, value, implicit)
+
+    def descend_resolver(self, current_node, current_index):
+        pass
+
+    def ascend_resolver(self):
+        pass
+
+
+assert not _Loader.yaml_path_resolvers and None not in _Loader.yaml_implicit_resolvers
 
 
 def parse_yaml(text: str) -> object:
@@ -75,7 +105,7 @@ def parse_yaml(text: str) -> object:
     on a library ten times ours, bench/README.md); every other node (numbers, dates, booleans,
     merge keys, unusual keys) goes to the safe constructor itself, so the result is the same.
     """
-    loader = _Loader(text)
+    loader = _ContentLoader(text)
     try:
         node = loader.get_single_node()
         return None if node is None else _build(loader, node)
