@@ -10,7 +10,8 @@ import sqlite3
 import subprocess
 import tempfile
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from carecoord.store import accounts, assessments, readiness
 
 from bench import build as builder, concurrency, pages
 from bench.library import content_files, synthetic_library
-from bench.timing import Stats, measure
+from bench.timing import Stats, measure, measure_alternately
 
 # The same rows the organisation-wide growth covers, for the baselines and the direct query.
 LIVE_SELF_RATINGS = """
@@ -128,29 +129,55 @@ def _middle(items: list):
     return items[len(items) // 2]
 
 
+def readiness_now(db, built: builder.Built, library) -> Callable[[], tuple]:
+    """One practice's readiness data, as its lead's page asks for it: the middle practice of the scale."""
+    framework = library.framework
+    practice_index = len(built.practice_ids) // 2
+    practice_id, lead = built.practice_ids[practice_index], accounts.load_person(db, built.lead_ids[practice_index])
+
+    def run() -> tuple:
+        members = readiness.team_members(db, lead, practice_id, framework)
+        levels = readiness.team_levels(db, lead, practice_id, built.now)
+        return members, levels
+
+    return run
+
+
+def paired_readiness(result: ScaleResult, small: builder.Built, large: builder.Built, library, settings: Settings
+                     ) -> None:
+    """The readiness data at S and at this scale timed in turn: the cross-scale ratio without the drift of a
+    shared machine over the minutes between the two scales' own figures."""
+    small_db, large_db = connect(small.path), connect(large.path)
+    try:
+        at_s, here = measure_alternately(readiness_now(small_db, small, library), readiness_now(large_db, large, library),
+                                         repeats=settings.repeats, warmup=settings.warmup)
+    finally:
+        small_db.conn.close()
+        large_db.conn.close()
+    result.add(Figure("practice_readiness_paired_S", "one practice's readiness at S, timed in turn with this scale",
+                      at_s))
+    result.add(Figure("practice_readiness_paired", "one practice's readiness, timed in turn with S", here,
+                      baseline="practice_readiness_paired_S"))
+
+
 def store_figures(result: ScaleResult, built: builder.Built, library, settings: Settings, *, reference: bool = False
                   ) -> None:
     """The store-level figures. With reference=True only those compared across scales."""
     db = connect(built.path)
-    framework = library.framework
     now = built.now
     practice_index = len(built.practice_ids) // 2
     practice_id, lead = built.practice_ids[practice_index], accounts.load_person(db, built.lead_ids[practice_index])
     trainee = accounts.load_person(db, _middle(built.trainee_ids[practice_index]))
     admin = accounts.load_person(db, built.admin_id)
     r, w = settings.repeats, settings.warmup
-
-    def readiness_now():
-        members = readiness.team_members(db, lead, practice_id, framework)
-        levels = readiness.team_levels(db, lead, practice_id, now)
-        return members, levels
+    readiness_now_here = readiness_now(db, built, library)
 
     def readiness_with_rounds():
-        members, levels = readiness_now()
+        members, levels = readiness_now_here()
         return readiness.round_points(db, lead, practice_id, members, now)
 
     result.add(Figure("practice_readiness", "one practice's readiness now (members + levels)",
-                      measure(readiness_now, repeats=r, warmup=w), baseline="practice_readiness@S"))
+                      measure(readiness_now_here, repeats=r, warmup=w), baseline="practice_readiness@S"))
     result.add(Figure("practice_readiness_rounds", "one practice's readiness incl. growth over rounds",
                       measure(readiness_with_rounds, repeats=r, warmup=w), baseline="practice_readiness_rounds@S"))
     result.add(Figure("person_history", "one person's history (domain means per assessment)",
@@ -195,7 +222,7 @@ def store_figures(result: ScaleResult, built: builder.Built, library, settings: 
 
     def submit_one():
         n = next(counter)
-        return concurrency.submit_full(db, people[n % len(people)], framework, now + timedelta(minutes=n), seed=n)
+        return concurrency.submit_full(db, people[n % len(people)], library.framework, now + timedelta(minutes=n), seed=n)
 
     result.add(Figure("submit", "submitting one full self-assessment (draft, 10 steps, submit)",
                       measure(submit_one, repeats=r, warmup=w), baseline="write_floor"))
@@ -332,6 +359,7 @@ def _run(scales: list[str], settings: Settings) -> dict:
         if "S" not in wanted:
             wanted.insert(0, "S")  # the reference for the per-practice and per-person figures
         results: dict[str, ScaleResult] = {}
+        built_at: dict[str, builder.Built] = {}
         for name in wanted:
             scale = builder.SCALES[name]
             reference_only = name not in scales
@@ -345,12 +373,16 @@ def _run(scales: list[str], settings: Settings) -> dict:
             result = ScaleResult(name, built.as_dict(), rows)
             results[name] = result
             store_figures(result, built, library, settings, reference=reference_only)
+            if name == "S":  # kept as built (before the concurrency writes) for the larger scales' paired figure
+                built_at["S"] = _copy(built, workdir / "bench-S-reference.db")
+            else:
+                paired_readiness(result, built_at["S"], built, library, settings)
             if not reference_only:
                 page_figures(result, built, library, settings)
                 concurrency_figures(result, built, library, settings)
             if not settings.keep:
-                for suffix in ("", "-wal", "-shm"):
-                    Path(f"{built.path}{suffix}").unlink(missing_ok=True)
+                _remove(built.path)
+        _remove(built_at["S"].path)
         report["scales"] = {k: v.as_dict() for k, v in results.items() if k in scales}
         report["reference_S"] = results["S"].as_dict() if "S" not in scales else None
         report["ratios"] = {k: ratios(v, results["S"], content) for k, v in results.items() if k in scales}
@@ -363,6 +395,21 @@ def _run(scales: list[str], settings: Settings) -> dict:
     report["load_after"] = load_state()
     report["seconds"] = round(time.perf_counter() - started, 1)
     return report
+
+
+def _copy(built: builder.Built, path: Path) -> builder.Built:
+    source, target = sqlite3.connect(built.path), sqlite3.connect(path)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+    return replace(built, path=path)
+
+
+def _remove(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def _baseline_median(key: str, result: ScaleResult, reference: ScaleResult, content: dict[str, Figure]) -> float | None:
@@ -403,8 +450,9 @@ def targets(large: ScaleResult, small: ScaleResult, content: dict[str, Figure]) 
     found = [
         Target("one practice's readiness data", f"{m('practice_readiness'):.2f} ms", "<= 15 ms",
                m("practice_readiness") <= 15),
-        Target("  ... against scale S", f"{m('practice_readiness') / small.median('practice_readiness'):.2f}x S",
-               "<= 1.5x", m("practice_readiness") <= 1.5 * small.median("practice_readiness")),
+        # Judged on the two timed in turn (paired_readiness): minutes apart, a shared machine drifts more than that.
+        Target("  ... against scale S, timed in turn", f"{m('practice_readiness_paired') / m('practice_readiness_paired_S'):.2f}x S",
+               "<= 1.5x", m("practice_readiness_paired") <= 1.5 * m("practice_readiness_paired_S")),
         Target("organisation-wide growth vs bare scan", f"{m('org_growth') / m('bare_scan'):.3f}x scan", "<= 1.5x",
                m("org_growth") <= 1.5 * m("bare_scan")),
         Target("organisation-wide growth vs pandas", f"{m('pandas') / m('org_growth'):.0f}x faster", ">= 20x faster",

@@ -45,3 +45,19 @@ def measure(fn: Callable[[], object], *, repeats: int = 30, warmup: int = 3) -> 
         fn()
         samples.append(time.perf_counter() - start)
     return summarise(samples, warmup)
+
+
+def measure_alternately(a: Callable[[], object], b: Callable[[], object], *, repeats: int = 30, warmup: int = 3
+                        ) -> tuple[Stats, Stats]:
+    """Time a and b in turn, so that a machine getting slower or faster meanwhile touches both alike."""
+    for _ in range(warmup):
+        a()
+        b()
+    gc.collect()
+    samples: tuple[list[float], list[float]] = ([], [])
+    for _ in range(repeats):
+        for fn, found in ((a, samples[0]), (b, samples[1])):
+            start = time.perf_counter()
+            fn()
+            found.append(time.perf_counter() - start)
+    return summarise(samples[0], warmup), summarise(samples[1], warmup)
