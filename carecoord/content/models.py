@@ -137,6 +137,13 @@ class Check(Strict):
         return frozenset(i for i, c in enumerate(self.choices) if c.correct)
 
 
+class FromFile(Strict):
+    """Where a loaded item came from: its file (relative to the content root) and a hash of its bytes."""
+
+    path: str
+    content_hash: str
+
+
 class LessonMeta(Strict):
     """A lesson's front matter."""
 
@@ -148,11 +155,9 @@ class LessonMeta(Strict):
     checks: tuple[Check, ...] = ()
 
 
-class Lesson(LessonMeta):
+class Lesson(LessonMeta, FromFile):
     module_id: str
     body: str
-    path: str
-    content_hash: str
 
 
 class ModuleMeta(Strict):
@@ -171,10 +176,8 @@ class ModuleMeta(Strict):
     facilitator_notes: str = ""
 
 
-class Module(ModuleMeta):
+class Module(ModuleMeta, FromFile):
     intro: str
-    path: str
-    content_hash: str
     lessons: tuple[Lesson, ...] = ()
 
 
@@ -423,11 +426,9 @@ class PhaseMeta(Strict):
     renamed_from: tuple[str, ...] = ()
 
 
-class Phase(PhaseMeta):
+class Phase(PhaseMeta, FromFile):
     case_id: str
     body: str
-    path: str
-    content_hash: str
 
 
 class CaseMeta(Strict):
@@ -444,10 +445,8 @@ class CaseMeta(Strict):
     renamed_from: tuple[str, ...] = ()
 
 
-class Case(CaseMeta):
+class Case(CaseMeta, FromFile):
     intro: str
-    path: str
-    content_hash: str
     phases: tuple[Phase, ...] = ()
 
     def phase(self, phase_id: str) -> Phase | None:
