@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from carecoord import deidentify
+from carecoord.errors import FieldError
 
 DRAFT = "draft"
 SUBMITTED = "submitted"
@@ -73,12 +74,8 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _CODE = re.compile(r"^[A-Z]{2}\d{1,2}$")
 
 
-class StoryError(ValueError):
-    """A request that cannot be carried out as asked; the message is safe to show at `field`."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+class StoryError(FieldError):
+    """Refused story requests; see `carecoord.errors.FieldError`."""
 
 
 class SubmissionRefused(StoryError):

@@ -18,18 +18,15 @@ from sqlite_utils import Database
 from carecoord import auth, permissions
 from carecoord.clock import is_zone, iso, parse
 from carecoord.db import write
+from carecoord.errors import FieldError
 from carecoord.people import ROLES, Membership, Person, Practice
 from carecoord.permissions import PermissionDenied, require
 
 SYSTEM = Person(id=0, username="system", display_name="System", is_admin=True)
 
 
-class AccountError(ValueError):
-    """A request that cannot be carried out as asked; the message is safe to show."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+class AccountError(FieldError):
+    """Refused account requests; see `carecoord.errors.FieldError`."""
 
 
 # ---------------------------------------------------------------- audit

@@ -12,14 +12,13 @@ from carecoord import competency, permissions
 from carecoord.clock import iso, parse
 from carecoord.content.models import Domain, Framework
 from carecoord.db import write
+from carecoord.errors import FieldError
 from carecoord.people import Person
 from carecoord.permissions import PermissionDenied, require
 
 
-class AssessmentError(ValueError):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+class AssessmentError(FieldError):
+    """Refused assessment requests; see `carecoord.errors.FieldError`."""
 
 
 @dataclass(frozen=True)

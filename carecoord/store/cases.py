@@ -12,6 +12,7 @@ from carecoord import cases as rules, permissions
 from carecoord.clock import iso, parse
 from carecoord.content.models import Case, Decision, Phase
 from carecoord.db import write
+from carecoord.errors import FieldError
 from carecoord.people import LEAD, Person
 from carecoord.permissions import PermissionDenied, require
 
@@ -19,10 +20,8 @@ MAX_REFLECTION_CHARS = 5000
 FEWER_THAN = 3  # counts built from fewer people than this are not shown
 
 
-class CaseError(ValueError):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+class CaseError(FieldError):
+    """Refused case requests; see `carecoord.errors.FieldError`."""
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from carecoord import measures, permissions
 from carecoord.clock import iso, parse
 from carecoord.content.models import RC_DIMENSIONS, CapabilityInstrument, RelationalInstrument
 from carecoord.db import write
+from carecoord.errors import FieldError
 from carecoord.measures import SurveyResponse, Tally, ThemeAnswer
 from carecoord.people import Person
 from carecoord.permissions import PermissionDenied, require
@@ -31,12 +32,8 @@ MAX_NOTE_CHARS = 1000
 Instrument = CapabilityInstrument | RelationalInstrument
 
 
-class MeasureError(ValueError):
-    """A request that cannot be carried out as asked; the message is safe to show."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+class MeasureError(FieldError):
+    """Refused measure requests; see `carecoord.errors.FieldError`."""
 
 
 @dataclass(frozen=True)

@@ -11,15 +11,14 @@ from carecoord import permissions, plans
 from carecoord.clock import iso, local_date
 from carecoord.content.models import Library
 from carecoord.db import write
+from carecoord.errors import FieldError
 from carecoord.people import LEAD, TRAINEE, Person
 from carecoord.permissions import require
 from carecoord.store.accounts import record
 
 
-class PlanError(ValueError):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+class PlanError(FieldError):
+    """Refused plan requests; see `carecoord.errors.FieldError`."""
 
 
 def assign(db: Database, actor: Person, practice_id: int, module_ids: list[str], due_on: date, now: datetime, *,
