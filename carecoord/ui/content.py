@@ -9,7 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from carecoord.content import Library, content_root, fingerprint, load_library
+from carecoord.content import Framework, Library, content_root, fingerprint, load_library
 from carecoord.content.render import render, render_cached
 
 # Styles for rendered Markdown (callouts, tables) and for printing a page without navigation.
@@ -54,6 +54,14 @@ def library() -> Library:
         if seen is None or time.monotonic() - seen[0] >= CHECK_EVERY_S:
             seen = _checked[root] = (time.monotonic(), fingerprint(Path(root)))
     return _load(root, seen[1])
+
+
+def require_framework(library: Library) -> Framework:
+    """The competency framework, or a message and the end of the page when it could not be loaded."""
+    if library.framework is None:
+        st.error("The competency framework could not be loaded; ask an administrator to check Manage > Content.")
+        st.stop()
+    return library.framework
 
 
 # Drawn on every page by the router: captions dark enough for WCAG AA contrast (axe color-contrast);

@@ -6,13 +6,10 @@ from carecoord.ui import chart, content, session
 
 run = session.page(LEAD)
 library = content.library()
-framework = library.framework
 
 st.title("Curriculum map")
 st.write("Which modules build which competencies, so you can see where coverage is thin.")
-if framework is None:
-    st.error("The competency framework could not be loaded.")
-    st.stop()
+framework = content.require_framework(library)
 
 rows = [{"module": f"{m.order}. {m.title}", "competency": c.code,
          "domain": framework.domain_of(c.code).name, "builds": c.code in m.competencies}

@@ -10,12 +10,9 @@ run = session.page(TRAINEE, LEAD)
 LESSON_PAGE = registry.page(registry.LESSON)
 me = run.person
 library = content.library()
-framework = library.framework
 
 st.title("My competencies")
-if framework is None:
-    st.error("The competency framework could not be loaded; ask an administrator to check Manage > Content.")
-    st.stop()
+framework = content.require_framework(library)
 
 levels = assessments.effective_levels(run.db, me, me, run.now)
 target = competency.target_for(framework, me.roles)

@@ -10,9 +10,7 @@ me = run.person
 library = content.library()
 
 st.title("Rate a trainee")
-if library.framework is None:
-    st.error("The competency framework could not be loaded; ask an administrator to check Manage > Content.")
-    st.stop()
+content.require_framework(library)
 if st.session_state.pop("assessment_submitted", False):
     st.success("Observer rating submitted.", icon=":material/check_circle:")
 

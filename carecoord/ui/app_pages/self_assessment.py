@@ -10,9 +10,7 @@ me = run.person
 library = content.library()
 
 st.title("Self-assessment")
-if library.framework is None:
-    st.error("The competency framework could not be loaded; ask an administrator to check Manage > Content.")
-    st.stop()
+content.require_framework(library)
 if st.session_state.pop("assessment_submitted", False):
     st.success("Assessment submitted. See where you stand on My competencies and My growth.",
                icon=":material/check_circle:")

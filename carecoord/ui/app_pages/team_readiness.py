@@ -9,13 +9,10 @@ from carecoord.ui import chart, content, session
 run = session.page(LEAD)
 me = run.person
 library = content.library()
-framework = library.framework
 content.styles()  # includes the print style that leaves the navigation out
 
 st.title("Team readiness")
-if framework is None:
-    st.error("The competency framework could not be loaded; ask an administrator to check Manage > Content.")
-    st.stop()
+framework = content.require_framework(library)
 practices = [p for p in accounts.practices_for(run.db, me) if p.id in me.practice_ids(LEAD)]
 if not practices:
     st.info("You do not lead a practice yet.")
