@@ -108,6 +108,16 @@ def _own_draft(db: Database, actor: Person, draft_id: int) -> dict:
     return row
 
 
+def _check_answer(code: str, answer: Answer) -> None:
+    """One competency's answer as the form must give it: a level 1-5, a kind of evidence, a short note."""
+    if not isinstance(answer.level, int) or not 1 <= answer.level <= 5:
+        raise AssessmentError("Choose a level from 1 to 5.", code)
+    if answer.evidence_kind not in competency.EVIDENCE_KINDS:
+        raise AssessmentError("Choose the kind of evidence.", code)
+    if len(answer.note) > competency.MAX_NOTE_CHARS:
+        raise AssessmentError(f"Keep the note under {competency.MAX_NOTE_CHARS} characters.", code)
+
+
 def save_step(db: Database, actor: Person, draft_id: int, domain: Domain, answers: dict[str, Answer],
               next_step: int) -> None:
     """Save one domain's answers into the draft (replacing earlier ones) and remember the next step."""
@@ -116,12 +126,7 @@ def save_step(db: Database, actor: Person, draft_id: int, domain: Domain, answer
     for code, answer in answers.items():
         if code not in codes:
             raise AssessmentError(f"{code} is not part of {domain.name}.", code)
-        if not isinstance(answer.level, int) or not 1 <= answer.level <= 5:
-            raise AssessmentError("Choose a level from 1 to 5.", code)
-        if answer.evidence_kind not in competency.EVIDENCE_KINDS:
-            raise AssessmentError("Choose the kind of evidence.", code)
-        if len(answer.note) > competency.MAX_NOTE_CHARS:
-            raise AssessmentError(f"Keep the note under {competency.MAX_NOTE_CHARS} characters.", code)
+        _check_answer(code, answer)
     missing = codes - set(answers)
     if missing:
         raise AssessmentError(f"Choose a level for {', '.join(sorted(missing))}.", sorted(missing)[0])
@@ -344,12 +349,7 @@ def import_history(db: Database, actor: Person, framework: Framework, records: l
             raise AssessmentError(f"Every competency needs a level; missing: {', '.join(missing) or 'none'}; "
                                   f"unknown: {', '.join(sorted(set(record.answers) - set(codes))) or 'none'}.")
         for code, answer in record.answers.items():
-            if not isinstance(answer.level, int) or not 1 <= answer.level <= 5:
-                raise AssessmentError("Choose a level from 1 to 5.", code)
-            if answer.evidence_kind not in competency.EVIDENCE_KINDS:
-                raise AssessmentError("Choose the kind of evidence.", code)
-            if len(answer.note) > competency.MAX_NOTE_CHARS:
-                raise AssessmentError(f"Keep the note under {competency.MAX_NOTE_CHARS} characters.", code)
+            _check_answer(code, answer)
     conn = db.conn
     new_ids: list[int] = []
     with write(db):
