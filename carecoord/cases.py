@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from carecoord.content.models import CHILD, SECTOR_LABELS, CareMap, Case, Decision, Option, Phase
 
 ALIGNMENT_ORDER = ("strong", "partial", "weak")
-ALIGNMENT_LABELS = {"strong": "Strongly family-centred and coordinated", "partial": "Partly", "weak": "Weakly"}
 
 
 # ---------------------------------------------------------------- what changed

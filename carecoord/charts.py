@@ -17,8 +17,6 @@ from functools import lru_cache
 
 import altair as alt
 
-OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000",
-             "#999999", "#7F3C8D"]
 RATER_COLOURS = {"Self": "#0072B2", "Observer": "#D55E00"}
 DATA = "rows"  # the name of every chart's dataset
 

@@ -160,12 +160,6 @@ def decisions_by_competency(db: Database, actor: Person, subject: Person) -> dic
     return {r["decision_id"]: r["n"] for r in rows}
 
 
-@dataclass(frozen=True)
-class OptionCount:
-    option_id: str
-    shown: str  # a number, or "fewer than 3"
-
-
 def practice_choices(db: Database, actor: Person, practice_id: int, decision_ids: list[str]) -> dict[str, dict[str, int]]:
     """How the practice's trainees chose at each decision (their latest choice each), as counts only."""
     require(actor.has_role(LEAD, practice_id) or actor.is_admin, "Only the practice's lead sees case insights.")

@@ -25,7 +25,7 @@ from carecoord.db import write
 from carecoord.errors import FieldError
 from carecoord.measures import SurveyResponse, Tally, ThemeAnswer
 from carecoord.people import Person
-from carecoord.permissions import PermissionDenied, require
+from carecoord.permissions import require
 from carecoord.store.accounts import record
 
 MAX_NOTE_CHARS = 1000
@@ -309,11 +309,3 @@ def relational_results(db: Database, actor: Person, practice_id: int, instrument
     counts = dict(db.execute(f"SELECT administration_id, count(*) FROM survey_response "
                              f"WHERE administration_id IN ({marks}) GROUP BY administration_id", ids).fetchall())
     return [(a, measures.score_relational(instrument, tallies[a.id], counts.get(a.id, 0))) for a in closed]
-
-
-def get_administration(db: Database, actor: Person, administration_id: int) -> Administration:
-    """One administration, for a lead of its practice."""
-    try:
-        return _lead_of(db, actor, administration_id)
-    except MeasureError:
-        raise PermissionDenied("You do not have permission to see that measurement.") from None

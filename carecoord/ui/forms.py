@@ -39,10 +39,6 @@ class FormErrors:
         except ValueError as error:  # AccountError and validation errors carry a safe message
             self.set(getattr(error, "field", None), str(error))
 
-    @property
-    def ok(self) -> bool:
-        return not self.messages
-
 
 def field_errors(key: str) -> FormErrors:
     return FormErrors(key)
