@@ -118,3 +118,21 @@ def test_trainee_sees_gaps_with_modules_that_build_them(app_as):
     at = app_as("trainee").switch_page(COMPETENCIES).run()
     assert titles(at) == ["My competencies"]
     assert any(e.label.startswith(("FP", "CM", "AS", "CP", "RL", "TR", "TM", "IM", "OQ", "PP")) for e in at.expander)
+
+
+@pytest.mark.parametrize(("who", "page"), [("trainee", SELF_ASSESSMENT), ("trainee", COMPETENCIES),
+                                           ("lead", RATE), ("lead", "carecoord/ui/app_pages/team_readiness.py"),
+                                           ("lead", "carecoord/ui/app_pages/curriculum_map.py")])
+def test_pages_that_need_the_framework_say_so_when_it_cannot_be_loaded(app_as, tmp_path, monkeypatch, who, page):
+    import shutil
+    from pathlib import Path
+
+    root = Path(__file__).parents[2]
+    for folder in ("curriculum", "cases", "competencies"):
+        shutil.copytree(root / folder, tmp_path / folder)
+    (tmp_path / "competencies" / "framework.yaml").write_text("id: [not closed\n", encoding="utf-8")
+    monkeypatch.setenv("CARECOORD_CONTENT", str(tmp_path))
+    at = app_as(who).switch_page(page).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "The competency framework could not be loaded; ask an administrator to check Manage > Content."]
