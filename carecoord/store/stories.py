@@ -320,25 +320,25 @@ def for_review(db: Database, actor: Person, story_id: int) -> Story:
     return story
 
 
-def request_changes(db: Database, actor: Person, story_id: int, comment: str, now: datetime) -> Story:
+def _review_step(db: Database, actor: Person, story_id: int, action: str) -> tuple[Story, str]:
+    """The story and the status a reviewer's action takes it to (the workflow refuses what may not happen)."""
     story = _load(db, story_id)
     if story is None:
         raise PermissionDenied("You cannot review that story.")
-    new_status = stories.next_status(
-        story.status, stories.REQUEST_CHANGES, is_author=actor.id == story.author_id,
+    return story, stories.next_status(
+        story.status, action, is_author=actor.id == story.author_id,
         may_review=permissions.may_review_story(actor, story.author_id, story.practice_id))
+
+
+def request_changes(db: Database, actor: Person, story_id: int, comment: str, now: datetime) -> Story:
+    story, new_status = _review_step(db, actor, story_id, stories.REQUEST_CHANGES)
     return _move(db, actor, story, new_status, now, action="request_changes",
                  comment=stories.clean_comment(comment, required=True))
 
 
 def approve(db: Database, actor: Person, story_id: int, now: datetime, comment: str = "") -> Story:
     """Publish a submitted story; never one's own, never one that skipped review."""
-    story = _load(db, story_id)
-    if story is None:
-        raise PermissionDenied("You cannot review that story.")
-    new_status = stories.next_status(
-        story.status, stories.APPROVE, is_author=actor.id == story.author_id,
-        may_review=permissions.may_review_story(actor, story.author_id, story.practice_id))
+    story, new_status = _review_step(db, actor, story_id, stories.APPROVE)
     if story.consent is None:
         raise StoryError("The author has not recorded consent.")
     if unresolved := story.unresolved:
