@@ -28,37 +28,42 @@ migrations = Migrations("carecoord.performance")
 DOMAIN = "substr(rating.competency_code, 1, 2)"
 
 
-def _change(assessment: str, sign: int) -> str:
-    """Statements that add (sign 1) or take away (sign -1) one submitted assessment's contribution."""
+def _change(assessment: str, sign: int, *, unless_corrected: bool = False) -> str:
+    """Statements that add (sign 1) or take away (sign -1) one submitted assessment's contribution;
+    with unless_corrected, nothing when a submitted correction has already taken it away."""
+    this = f"a.id = {assessment}"
+    if unless_corrected:
+        this += (f" AND NOT EXISTS (SELECT 1 FROM assessment AS newer WHERE newer.supersedes_id = {assessment}"
+                 " AND newer.status = 'submitted')")
     person_round = """(SELECT assessments FROM growth_person WHERE person_id = a.person_id
                          AND rater_kind = a.rater_kind AND round_months = a.round_months)"""
     if sign > 0:
         people = f"""
         INSERT INTO growth_people (rater_kind, round_months, people)
         SELECT a.rater_kind, a.round_months, 1 FROM assessment AS a
-        WHERE a.id = {assessment} AND a.status = 'submitted' AND coalesce({person_round}, 0) = 0
+        WHERE {this} AND a.status = 'submitted' AND coalesce({person_round}, 0) = 0
         ON CONFLICT (rater_kind, round_months) DO UPDATE SET people = people + 1;
         INSERT INTO growth_person (person_id, rater_kind, round_months, assessments)
         SELECT a.person_id, a.rater_kind, a.round_months, 1 FROM assessment AS a
-        WHERE a.id = {assessment} AND a.status = 'submitted'
+        WHERE {this} AND a.status = 'submitted'
         ON CONFLICT (person_id, rater_kind, round_months) DO UPDATE SET assessments = assessments + 1;"""
     else:
         people = f"""
         UPDATE growth_person SET assessments = assessments - 1
         WHERE (person_id, rater_kind, round_months) IN (
             SELECT a.person_id, a.rater_kind, a.round_months FROM assessment AS a
-            WHERE a.id = {assessment} AND a.status = 'submitted');
+            WHERE {this} AND a.status = 'submitted');
         UPDATE growth_people SET people = people - 1
         WHERE (rater_kind, round_months) IN (
             SELECT a.rater_kind, a.round_months FROM assessment AS a
-            WHERE a.id = {assessment} AND a.status = 'submitted' AND {person_round} = 0);
+            WHERE {this} AND a.status = 'submitted' AND {person_round} = 0);
         DELETE FROM growth_person WHERE assessments = 0 AND (person_id, rater_kind, round_months) IN (
-            SELECT a.person_id, a.rater_kind, a.round_months FROM assessment AS a WHERE a.id = {assessment});"""
+            SELECT a.person_id, a.rater_kind, a.round_months FROM assessment AS a WHERE {this});"""
     return people + f"""
         INSERT INTO growth_domain (rater_kind, round_months, domain, ratings, level_sum)
         SELECT a.rater_kind, a.round_months, {DOMAIN}, {sign} * count(*), {sign} * sum(rating.level)
         FROM assessment AS a JOIN rating ON rating.assessment_id = a.id
-        WHERE a.id = {assessment} AND a.status = 'submitted'
+        WHERE {this} AND a.status = 'submitted'
         GROUP BY {DOMAIN}
         ON CONFLICT (rater_kind, round_months, domain)
         DO UPDATE SET ratings = ratings + excluded.ratings, level_sum = level_sum + excluded.level_sum;"""
@@ -122,7 +127,7 @@ def m001_growth_summary(db: Database) -> None:
         CREATE TRIGGER growth_on_delete BEFORE DELETE ON assessment
             WHEN OLD.status = 'submitted'
         BEGIN
-            {_change("OLD.id", -1).replace("a.id = OLD.id", "a.id = OLD.id AND NOT EXISTS (SELECT 1 FROM assessment AS newer WHERE newer.supersedes_id = OLD.id AND newer.status = 'submitted')")}
+            {_change("OLD.id", -1, unless_corrected=True)}
             {_change("OLD.supersedes_id", 1)}
         END
         """,
