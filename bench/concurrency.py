@@ -62,16 +62,24 @@ class ConcurrencyResult:
                 "median_ms": round(self.median_ms, 2), "error_messages": self.error_messages[:5]}
 
 
+def _submitted(path: Path, person_ids: list[int]) -> tuple[int, int]:
+    """How many submitted assessments these people have in the file, and how many ratings they hold."""
+    db = connect(path)
+    marks = ",".join("?" * len(person_ids))
+    try:
+        assessments = db.execute(f"SELECT count(*) FROM assessment WHERE status = 'submitted' AND person_id IN ({marks})",
+                                 person_ids).fetchone()[0]
+        ratings = db.execute(
+            f"""SELECT count(*) FROM rating JOIN assessment ON assessment.id = rating.assessment_id
+                WHERE assessment.status = 'submitted' AND assessment.person_id IN ({marks})""", person_ids).fetchone()[0]
+    finally:
+        db.conn.close()
+    return assessments, ratings
+
+
 def run(path: Path, person_ids: list[int], framework: Framework, now: datetime, per_thread: int = 50
         ) -> ConcurrencyResult:
-    setup = connect(path)
-    marks = ",".join("?" * len(person_ids))
-    before = setup.execute(f"SELECT count(*) FROM assessment WHERE status = 'submitted' AND person_id IN ({marks})",
-                           person_ids).fetchone()[0]
-    before_ratings = setup.execute(
-        f"""SELECT count(*) FROM rating JOIN assessment ON assessment.id = rating.assessment_id
-            WHERE assessment.status = 'submitted' AND assessment.person_id IN ({marks})""", person_ids).fetchone()[0]
-    setup.conn.close()
+    before, before_ratings = _submitted(path, person_ids)
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
@@ -102,13 +110,7 @@ def run(path: Path, person_ids: list[int], framework: Framework, now: datetime, 
     for thread in threads:
         thread.join()
     seconds = time.perf_counter() - started
-    check = connect(path)
-    after = check.execute(f"SELECT count(*) FROM assessment WHERE status = 'submitted' AND person_id IN ({marks})",
-                          person_ids).fetchone()[0]
-    after_ratings = check.execute(
-        f"""SELECT count(*) FROM rating JOIN assessment ON assessment.id = rating.assessment_id
-            WHERE assessment.status = 'submitted' AND assessment.person_id IN ({marks})""", person_ids).fetchone()[0]
-    check.conn.close()
+    after, after_ratings = _submitted(path, person_ids)
     expected = len(person_ids) * per_thread
     ms = [s * 1000 for s in latencies] or [0.0]
     return ConcurrencyResult(
