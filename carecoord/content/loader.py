@@ -20,6 +20,7 @@ from carecoord.content.models import (
     Case,
     CaseMeta,
     ContentError,
+    FolderHead,
     Framework,
     InstrumentFile,
     Lesson,
@@ -301,7 +302,7 @@ def _load_framework(root: Path, collect) -> Framework | None:
         return None
 
 
-def _folder_head(root: Path, folder: Path, name: str, model, parts: str, codes: set[str], retired_codes: set[str],
+def _folder_head(root: Path, folder: Path, name: str, model: type[FolderHead], parts: str, codes: set[str], retired_codes: set[str],
                  ids: _Ids, collect):
     """Read and check a folder's head file (module.md, case.md); None, with the error kept, when it fails."""
     path = folder / name

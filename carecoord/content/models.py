@@ -160,12 +160,11 @@ class Lesson(LessonMeta, FromFile):
     body: str
 
 
-class ModuleMeta(Strict):
-    """A module's front matter."""
+class FolderHead(Strict):
+    """The front matter a module (module.md) and a case (case.md) have in common."""
 
     id: str = Field(pattern=ID_PATTERN)
     title: str = Field(min_length=1)
-    order: int = Field(ge=0)
     summary: str = Field(min_length=1)
     objectives: tuple[str, ...] = Field(min_length=1)
     competencies: tuple[str, ...] = ()
@@ -173,6 +172,12 @@ class ModuleMeta(Strict):
     sources: tuple[str, ...] = ()
     retired: tuple[str, ...] = ()
     renamed_from: tuple[str, ...] = ()
+
+
+class ModuleMeta(FolderHead):
+    """A module's front matter."""
+
+    order: int = Field(ge=0)
     facilitator_notes: str = ""
 
 
@@ -431,18 +436,11 @@ class Phase(PhaseMeta, FromFile):
     body: str
 
 
-class CaseMeta(Strict):
-    id: str = Field(pattern=ID_PATTERN)
-    title: str = Field(min_length=1)
+class CaseMeta(FolderHead):
+    """A case's front matter."""
+
     child: str = Field(min_length=1)
     family: str = Field(min_length=1)
-    summary: str = Field(min_length=1)
-    objectives: tuple[str, ...] = Field(min_length=1)
-    competencies: tuple[str, ...] = ()
-    minutes: int = Field(ge=1, le=6000)
-    sources: tuple[str, ...] = ()
-    retired: tuple[str, ...] = ()
-    renamed_from: tuple[str, ...] = ()
 
 
 class Case(CaseMeta, FromFile):
