@@ -9,7 +9,10 @@ from carecoord.content.models import Library
 from carecoord.people import Person
 from carecoord.store import assessments
 from carecoord.ui import session
-from carecoord.ui.forms import field_errors, show_field_error
+from carecoord.ui.forms import field_errors, flash, show_field_error
+
+SUBMITTED = {competency.SELF: "Assessment submitted. See where you stand on My competencies and My growth.",
+             competency.OBSERVER: "Observer rating submitted."}
 
 
 def level_name(library: Library, level: int) -> str:
@@ -110,5 +113,5 @@ def _review(run, library, draft, subject) -> None:
     if submit.button("Submit assessment", type="primary"):
         with errors.catch():
             assessments.submit(run.db, run.person, draft.id, library.framework, subject, run.now)
-            st.session_state["assessment_submitted"] = True
+            flash("assessment", SUBMITTED[draft.rater_kind])
         st.rerun()

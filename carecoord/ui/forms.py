@@ -44,6 +44,16 @@ def field_errors(key: str) -> FormErrors:
     return FormErrors(key)
 
 
+def flash(key: str, message: str) -> None:
+    """Keep `message` for the next run (the one st.rerun starts after an action), where show_flash says it once."""
+    st.session_state[f"_flash_{key}"] = message
+
+
+def show_flash(key: str) -> None:
+    if message := st.session_state.pop(f"_flash_{key}", None):
+        st.success(message, icon=":material/check_circle:")
+
+
 def show_field_error(errors: FormErrors, field: str | None = None) -> None:
     if message := errors.messages.get(field or GENERAL):
         st.error(message, icon=":material/error:")

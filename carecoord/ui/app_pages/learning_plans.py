@@ -6,7 +6,7 @@ from carecoord import clock, plans as rules
 from carecoord.people import LEAD, TRAINEE
 from carecoord.store import accounts, assessments, learning, plans
 from carecoord.ui import content, session
-from carecoord.ui.forms import field_errors, show_field_error
+from carecoord.ui.forms import field_errors, flash, show_field_error, show_flash
 
 run = session.page(LEAD)
 me = run.person
@@ -39,11 +39,10 @@ with st.form("assign"):
             count = plans.assign(run.db, me, practice.practice_id, module_ids, due_on, run.now, library=library,
                                  person_id=who.id if who else None,
                                  track_id=track.id if kind == "A track" and track else None)
-            st.session_state["assigned"] = (f"Assigned {count} module(s) to "
-                                            f"{'the whole practice' if who is None else who.display_name}, due {due_on:%d %B %Y}.")
+            flash("assigned", f"Assigned {count} module(s) to "
+                              f"{'the whole practice' if who is None else who.display_name}, due {due_on:%d %B %Y}.")
         st.rerun()
-if message := st.session_state.pop("assigned", None):
-    st.success(message)
+show_flash("assigned")
 
 st.header("Completion against the plan")
 st.caption(f"Today in {timezone}: {today:%d %B %Y}. Overdue means the due day has passed and the module is not complete.")

@@ -8,15 +8,14 @@ from carecoord.people import FAMILY_FACULTY
 from carecoord.permissions import PermissionDenied
 from carecoord.store import stories
 from carecoord.ui import content, session, stories_widget
-from carecoord.ui.forms import field_errors, show_field_error
+from carecoord.ui.forms import field_errors, flash, show_field_error, show_flash
 from carecoord.ui.stories_widget import local_time, plain
 
 run = session.page(FAMILY_FACULTY)
 me = run.person
 library = content.library()
 PICK = "my_story_pick"
-FLASH = "_my_story_flash"
-CONSENT_FLASH = "_my_story_consent_flash"
+FLASH, CONSENT_FLASH = "my_story", "my_story_consent"
 
 
 # ---------------------------------------------------------------- autosave (on_change callbacks)
@@ -64,8 +63,7 @@ st.title("My stories")
 st.caption("Write about your family's experience for care coordinators in training. Your draft saves itself "
            "each time you leave a box; nobody else sees it until you send it for review and a practice lead "
            "approves it.")
-if flash := st.session_state.pop(FLASH, None):
-    st.success(flash, icon=":material/check_circle:")
+show_flash(FLASH)
 
 st.button("Write a new story", icon=":material/add:", on_click=_new_story)
 mine = stories.my_stories(run.db, me)
@@ -136,7 +134,7 @@ def withdraw(story: stories.Story) -> None:
         if st.button("Delete draft" if draft else "Withdraw story", key=f"withdraw-{story.id}", disabled=not sure):
             with errors.catch():
                 stories.withdraw(run.db, me, story.id, run.now)
-                st.session_state[FLASH] = "Draft deleted." if draft else "Story withdrawn. Nobody can read it now."
+                flash(FLASH, "Draft deleted." if draft else "Story withdrawn. Nobody can read it now.")
             st.rerun()
 
 
@@ -275,10 +273,9 @@ with st.form(f"consent-{story.id}"):
     if st.form_submit_button("Record my consent"):
         with consent_errors.catch():
             stories.record_consent(run.db, me, story.id, scope, credit, may_edit, run.now)
-            st.session_state[CONSENT_FLASH] = "Consent recorded."
+            flash(CONSENT_FLASH, "Consent recorded.")
         st.rerun()
-if consent_flash := st.session_state.pop(CONSENT_FLASH, None):
-    st.success(consent_flash, icon=":material/check_circle:")
+show_flash(CONSENT_FLASH)
 
 
 # ---------------------------------------------------------------- send
@@ -293,7 +290,7 @@ for field in ("title", "body", "stage", "consent", "check"):
 if st.button("Send for review", type="primary", icon=":material/send:"):
     with errors.catch():
         stories.submit(run.db, me, story.id, run.now)
-        st.session_state[FLASH] = "Sent for review. You will see the reviewer's decision here."
+        flash(FLASH, "Sent for review. You will see the reviewer's decision here.")
     st.rerun()
 
 withdraw(story)

@@ -3,7 +3,7 @@ import streamlit as st
 from carecoord.people import ADMIN, DISCIPLINES, LEAD, ROLE_LABELS, ROLES, ROLES_A_LEAD_MAY_ADD
 from carecoord.store import accounts
 from carecoord.ui import session
-from carecoord.ui.forms import field_errors, show_field_error
+from carecoord.ui.forms import field_errors, flash, show_field_error, show_flash
 
 run = session.page(ADMIN, LEAD)
 me = run.person
@@ -46,10 +46,9 @@ with st.form("add_person"):
                 run.db, me, practice.id, role, run.now, username=username, display_name=display_name,
                 password=password, email=email, discipline=discipline, started_on=started_on,
             )
-            st.session_state["person_added"] = f"Added {display_name.strip()}. Give them their username and temporary password."
+            flash("person_added", f"Added {display_name.strip()}. Give them their username and temporary password.")
         st.rerun()
-if added := st.session_state.pop("person_added", None):
-    st.success(added)
+show_flash("person_added")
 
 changeable = [m for m in members if m.person_id != me.id and m.role in roles_i_give]
 if changeable:
@@ -84,8 +83,8 @@ if me.is_admin:
             if st.form_submit_button("Reset password"):
                 with errors.catch():
                     accounts.reset_password(run.db, me, chosen.id, temporary, run.now)
-                    st.session_state["account_changed"] = (f"Password reset for {chosen.display_name}; "
-                                                           "they must choose a new one at next sign-in.")
+                    flash("account_changed", f"Password reset for {chosen.display_name}; "
+                                             "they must choose a new one at next sign-in.")
                 st.rerun()
         with state_col:
             if st.button("Enable account" if chosen.disabled else "Disable account"):
@@ -105,8 +104,7 @@ if me.is_admin:
                     accounts.add_membership(run.db, me, chosen.id, practice.id, new_role, run.now,
                                             discipline=new_discipline)
                 st.rerun()
-    if changed := st.session_state.pop("account_changed", None):
-        st.success(changed)
+    show_flash("account_changed")
 
     st.header("Add an administrator")
     with st.form("add_admin", clear_on_submit=False):
@@ -124,5 +122,5 @@ if me.is_admin:
                 accounts.create_person(run.db, me, username=admin_username, display_name=admin_name,
                                        email=admin_email, password=admin_password, is_admin=True,
                                        must_change_password=True, now=run.now)
-                st.session_state["account_changed"] = f"Added administrator {admin_name.strip()}."
+                flash("account_changed", f"Added administrator {admin_name.strip()}.")
             st.rerun()

@@ -6,7 +6,7 @@ from carecoord.measures import FEWER_THAN_MIN, MIN_RESPONDENTS, ThemeAnswer
 from carecoord.people import LEAD
 from carecoord.store import accounts, measures as measure_store
 from carecoord.ui import chart, content, session
-from carecoord.ui.forms import field_errors, show_field_error
+from carecoord.ui.forms import field_errors, flash, show_field_error, show_flash
 
 run = session.page(LEAD)
 me = run.person
@@ -29,8 +29,7 @@ instrument_id = st.segmented_control("Measure", [i.id for i in library.instrumen
                                      format_func=lambda i: library.instrument(i).title,
                                      default=library.instruments[0].id, key="measure_instrument")
 instrument = library.instrument(instrument_id)
-if done := st.session_state.pop("measure_done", None):
-    st.success(done, icon=":material/check_circle:")
+show_flash("measure")
 
 with st.expander("About this measure, and how to use it"):
     st.caption(f"Modelled on: {instrument.modelled_on}")
@@ -42,7 +41,7 @@ today = run.now.date()
 
 
 def finish(message: str) -> None:
-    st.session_state["measure_done"] = message
+    flash("measure", message)
     st.rerun()
 
 
@@ -61,7 +60,7 @@ if current is None:
         if st.form_submit_button("Open the measurement", type="primary"):
             with errors.catch():
                 measure_store.open_administration(run.db, me, practice.id, instrument, when, run.now, today=today)
-                st.session_state["measure_done"] = f"Opened the {instrument.title.lower()} of {when:%d %B %Y}."
+                flash("measure", f"Opened the {instrument.title.lower()} of {when:%d %B %Y}.")
             st.rerun()
 
 # ---------------------------------------------------------------- record capability answers
@@ -109,7 +108,7 @@ elif isinstance(instrument, CapabilityInstrument):
                         run.db, me, current.id, instrument,
                         {tid: ThemeAnswer(level, extent == "complete", note) for tid, (level, extent, note)
                          in chosen.items()}, run.now)
-                    st.session_state["measure_done"] = f"Saved the answers for {domain.title}."
+                    flash("measure", f"Saved the answers for {domain.title}.")
                     answered_now = set(answers) | set(chosen)
                     st.session_state["capability_next_domain"] = next(
                         (d.id for d in instrument.domains if any(t.id not in answered_now for t in d.themes)),

@@ -4,6 +4,7 @@ from carecoord import competency
 from carecoord.people import LEAD
 from carecoord.store import assessments
 from carecoord.ui import assessment_form, content, session
+from carecoord.ui.forms import show_flash
 
 run = session.page(LEAD)
 me = run.person
@@ -11,8 +12,7 @@ library = content.library()
 
 st.title("Rate a trainee")
 content.require_framework(library)
-if st.session_state.pop("assessment_submitted", False):
-    st.success("Observer rating submitted.", icon=":material/check_circle:")
+show_flash("assessment")
 
 team = assessments.trainees_to_observe(run.db, me)
 if not team:

@@ -4,6 +4,7 @@ from carecoord import clock, competency
 from carecoord.people import LEAD, TRAINEE
 from carecoord.store import assessments
 from carecoord.ui import assessment_form, content, session
+from carecoord.ui.forms import show_flash
 
 run = session.page(TRAINEE, LEAD)
 me = run.person
@@ -11,9 +12,7 @@ library = content.library()
 
 st.title("Self-assessment")
 content.require_framework(library)
-if st.session_state.pop("assessment_submitted", False):
-    st.success("Assessment submitted. See where you stand on My competencies and My growth.",
-               icon=":material/check_circle:")
+show_flash("assessment")
 
 last = assessments.last_self_assessment(run.db, me)
 last_local = clock.local(last, run.timezone) if last else None

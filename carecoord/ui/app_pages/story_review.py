@@ -6,13 +6,13 @@ from carecoord import deidentify, stories as rules
 from carecoord.people import ADMIN, LEAD
 from carecoord.store import stories
 from carecoord.ui import content, session, stories_widget
-from carecoord.ui.forms import field_errors, show_field_error
+from carecoord.ui.forms import field_errors, flash, show_field_error, show_flash
 from carecoord.ui.stories_widget import local_time, plain
 
 run = session.page(LEAD, ADMIN)
 me = run.person
 library = content.library()
-FLASH = "_story_review_flash"
+FLASH = "story_review"
 
 # Withdrawn stories' text goes 30 days after withdrawal; every load of this page does what is due.
 stories.purge_due(run.db, me, run.now)
@@ -22,8 +22,7 @@ st.title("Story review")
 st.caption("Family faculty stories waiting for review in the practices you lead. Read each with its "
            "identifying-details check and the author's consent, then publish it or ask for changes. Nobody "
            "reviews their own story.")
-if flash := st.session_state.pop(FLASH, None):
-    st.success(flash, icon=":material/check_circle:")
+show_flash(FLASH)
 
 queue = stories.review_queue(run.db, me)
 if not queue:
@@ -101,8 +100,8 @@ with st.form(f"review-{story.id}"):
         with errors.catch():
             if asked:
                 stories.request_changes(run.db, me, story.id, comment, run.now)
-                st.session_state[FLASH] = f"Sent back to {plain(story.author_name)} with your comments."
+                flash(FLASH, f"Sent back to {plain(story.author_name)} with your comments.")
             else:
                 stories.approve(run.db, me, story.id, run.now, comment)
-                st.session_state[FLASH] = f"Published \"{plain(story.title)}\". Trainees can read it in Family voices."
+                flash(FLASH, f"Published \"{plain(story.title)}\". Trainees can read it in Family voices.")
         st.rerun()

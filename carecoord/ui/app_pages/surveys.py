@@ -5,15 +5,14 @@ from carecoord.measures import SurveyResponse
 from carecoord.people import FAMILY_FACULTY, LEAD, TEAM_MEMBER, TRAINEE
 from carecoord.store import measures as measure_store
 from carecoord.ui import content, session
-from carecoord.ui.forms import field_errors, show_field_error
+from carecoord.ui.forms import field_errors, flash, show_field_error, show_flash
 
 run = session.page(TEAM_MEMBER, TRAINEE, LEAD, FAMILY_FACULTY)
 me = run.person
 library = content.library()
 
 st.title("Surveys")
-if thanks := st.session_state.pop("survey_thanks", None):
-    st.success(thanks, icon=":material/check_circle:")
+show_flash("survey")
 
 surveys = measure_store.open_surveys(run.db, me)
 if not surveys:
@@ -74,5 +73,5 @@ for survey in surveys:
                 with errors.catch():
                     measure_store.submit_survey(run.db, me, administration.id, instrument,
                                                 SurveyResponse(mine, rated), run.now)
-                    st.session_state["survey_thanks"] = "Your answers have been sent. Thank you."
+                    flash("survey", "Your answers have been sent. Thank you.")
             st.rerun()
