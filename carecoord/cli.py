@@ -39,6 +39,25 @@ def cmd_demo(args) -> int:
     return 0
 
 
+def cmd_remove_demo(args) -> int:
+    """Delete the demo practice and every demo account, as the Practices page does (audited)."""
+    db = _open(args)
+    if not demo.is_loaded(db):
+        print("There is no demo practice to remove.")
+        return 0
+    if not args.yes:
+        try:
+            answer = input("Delete the demo practice and every demo account with their history? [y/N] ")
+        except EOFError:  # no terminal to ask: only --yes removes
+            answer = ""
+        if answer.strip().lower() not in {"y", "yes"}:
+            print("Nothing removed.")
+            return 1
+    removed = accounts.remove_demo(db, accounts.SYSTEM, clock.utcnow())
+    print(f"Removed the demo practice and {removed} demo account(s).")
+    return 0
+
+
 def cmd_backup(args) -> int:
     db = _open(args)
     target = database.backup(db, args.path)
@@ -109,6 +128,10 @@ def build_parser() -> argparse.ArgumentParser:
     create_admin.set_defaults(handler=cmd_create_admin)
 
     commands.add_parser("demo", help="load the demo practice").set_defaults(handler=cmd_demo)
+
+    remove_demo = commands.add_parser("remove-demo", help="delete the demo practice and every demo account")
+    remove_demo.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    remove_demo.set_defaults(handler=cmd_remove_demo)
 
     backup = commands.add_parser("backup", help="copy the live database consistently to PATH")
     backup.add_argument("path", type=Path)

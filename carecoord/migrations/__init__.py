@@ -9,11 +9,11 @@ from sqlite_utils import Database, Migrations
 
 from carecoord.migrations import accounts, assessments, cases, learning, plans, sessions, measures
 from carecoord.migrations import privacy, stories
-from carecoord.migrations import performance
+from carecoord.migrations import performance, security
 
 SETS: tuple[Migrations, ...] = (accounts.migrations, learning.migrations, assessments.migrations,
                                  cases.migrations, plans.migrations, sessions.migrations, measures.migrations, stories.migrations, privacy.migrations,
-                                 performance.migrations)
+                                 performance.migrations, security.migrations)
 
 
 def apply_all(db: Database) -> None:

@@ -7,6 +7,7 @@ database file.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from dataclasses import dataclass
@@ -160,14 +161,15 @@ class AccountRow:
     email: str | None
     is_admin: bool
     disabled: bool
-    locked_until: datetime | None
+    sign_in_delayed_until: datetime | None  # after wrong passwords (see auth.throttle_delay)
     practices: str
 
 
 def all_accounts(db: Database, actor: Person) -> list[AccountRow]:
     require(permissions.may_administer_accounts(actor))
     rows = db.query(
-        """SELECT person.id, username, display_name, email, is_admin, disabled, locked_until,
+        """SELECT person.id, username, display_name, email, is_admin, disabled,
+                  (SELECT max(next_try_at) FROM sign_in_throttle WHERE person_id = person.id) AS sign_in_delayed_until,
                   coalesce(group_concat(practice.name || ' (' || membership.role || ')', ', '), '') AS practices
            FROM person
            LEFT JOIN membership ON membership.person_id = person.id
@@ -176,7 +178,7 @@ def all_accounts(db: Database, actor: Person) -> list[AccountRow]:
     )
     return [
         AccountRow(**{**r, "is_admin": bool(r["is_admin"]), "disabled": bool(r["disabled"]),
-                      "locked_until": parse(r["locked_until"])})
+                      "sign_in_delayed_until": parse(r["sign_in_delayed_until"])})
         for r in rows
     ]
 
@@ -229,6 +231,69 @@ def set_practice_timezone(db: Database, actor: Person, practice_id: int, timezon
     with write(db):
         db.execute("UPDATE practice SET timezone = ? WHERE id = ?", [timezone, practice_id])
         record(db, actor, "practice.timezone", f"practice:{practice_id}", now, timezone=timezone)
+
+
+# ---------------------------------------------------------------- the demo after go-live
+
+# Demo accounts sign in only while no real administrator exists, or while a real administrator
+# keeps the demo on; a demo administrator never does once a real one exists.
+_REAL_ADMIN_EXISTS = "EXISTS (SELECT 1 FROM person AS real WHERE real.is_admin AND NOT real.is_demo AND NOT real.disabled)"
+_MAY_SIGN_IN = f"""NOT person.disabled AND (NOT person.is_demo OR NOT {_REAL_ADMIN_EXISTS}
+    OR (NOT person.is_admin AND EXISTS (SELECT 1 FROM setting WHERE key = 'demo_kept_on' AND value = '1')))"""
+
+
+DemoState = Literal["none", "only_demo", "kept_on", "off"]
+
+
+def demo_state(db: Database) -> DemoState:
+    """Where the demo stands: absent; the only accounts there are; kept on by a real administrator
+    (demo people can still sign in, so every page says so); or off (demo accounts cannot sign in)."""
+    row = db.execute(
+        f"""SELECT coalesce(sum(is_demo), 0), count(*), {_REAL_ADMIN_EXISTS},
+                   EXISTS (SELECT 1 FROM setting WHERE key = 'demo_kept_on' AND value = '1')
+            FROM person"""
+    ).fetchone()
+    demo_people, everyone, real_admin, kept_on = row
+    if not demo_people:
+        return "none"
+    if demo_people == everyone or not real_admin:
+        return "only_demo"
+    return "kept_on" if kept_on else "off"
+
+
+def keep_demo_on(db: Database, actor: Person, on: bool, now: datetime) -> None:
+    """A real administrator lets demo trainees, leads and faculty go on signing in (or stops them)."""
+    require(permissions.may_manage_practices(actor) and not actor.is_demo,
+            "Only a real administrator can keep the demo accounts on.")
+    with write(db):
+        db.execute(
+            """INSERT INTO setting (key, value, changed_at, changed_by) VALUES ('demo_kept_on', ?, ?, ?)
+               ON CONFLICT (key) DO UPDATE SET value = excluded.value, changed_at = excluded.changed_at,
+                   changed_by = excluded.changed_by""",
+            ["1" if on else "0", iso(now), actor.id or None],
+        )
+        if not on:
+            _revoke_demo_sign_ins(db, now, administrators_only=False)
+        record(db, actor, "demo.keep_on" if on else "demo.switch_off", "demo", now)
+
+
+def _retire_demo_administrators(db: Database, actor: Person, now: datetime) -> None:
+    """Once a real administrator exists, the demo administrator (published password) is disabled."""
+    retired = [row[0] for row in db.execute("SELECT id FROM person WHERE is_demo AND is_admin AND NOT disabled")]
+    if not retired:
+        return
+    db.execute("UPDATE person SET disabled = 1 WHERE is_demo AND is_admin")
+    _revoke_demo_sign_ins(db, now, administrators_only=True)
+    for person_id in retired:
+        record(db, actor, "person.disable", f"person:{person_id}", now, reason="a real administrator exists")
+
+
+def _revoke_demo_sign_ins(db: Database, now: datetime, *, administrators_only: bool) -> None:
+    db.execute(
+        f"""UPDATE sign_in SET revoked_at = ? WHERE revoked_at IS NULL AND person_id IN
+                (SELECT id FROM person WHERE is_demo {'AND is_admin' if administrators_only else ''})""",
+        [iso(now)],
+    )
 
 
 def remove_demo(db: Database, actor: Person, now: datetime) -> int:
@@ -356,6 +421,8 @@ def set_admin(db: Database, actor: Person, person_id: int, is_admin: bool, now: 
             "Only another administrator can change someone's administrator rights.")
     with write(db):
         db.execute("UPDATE person SET is_admin = ? WHERE id = ?", [int(is_admin), person_id])
+        if is_admin and not db.execute("SELECT is_demo FROM person WHERE id = ?", [person_id]).fetchone()[0]:
+            _retire_demo_administrators(db, actor, now)
         record(db, actor, "person.admin_grant" if is_admin else "person.admin_revoke",
                f"person:{person_id}", now)
 
@@ -366,10 +433,10 @@ def reset_password(db: Database, actor: Person, person_id: int, new_password: st
     _check_password(new_password)
     with write(db):
         db.execute(
-            """UPDATE person SET password_hash = ?, must_change_password = 1, failed_attempts = 0,
-                   locked_until = NULL WHERE id = ?""",
+            "UPDATE person SET password_hash = ?, must_change_password = 1 WHERE id = ?",
             [auth.hash_password(new_password), person_id],
         )
+        db.execute("DELETE FROM sign_in_throttle WHERE person_id = ?", [person_id])
         _revoke_all(db, person_id, now)
         record(db, actor, "person.password_reset", f"person:{person_id}", now)
 
@@ -395,37 +462,94 @@ def change_password(db: Database, person: Person, current: str, new: str, now: d
 
 @dataclass(frozen=True)
 class SignIn:
-    outcome: Literal["ok", "wrong", "locked", "disabled"]
+    """What a sign-in attempt tells the person. Unknown usernames, wrong passwords, disabled and
+    switched-off demo accounts all answer "wrong", after the same work, so none can be told apart."""
+
+    outcome: Literal["ok", "wrong", "wait"]
     person: Person | None = None
     token: str | None = None
-    locked_until: datetime | None = None
+    retry_at: datetime | None = None  # with "wait": when the next try will be looked at
 
 
-def sign_in_with_password(db: Database, username: str, password: str, now: datetime) -> SignIn:
+def _throttle_keys(username: str, client: str | None) -> list[str]:
+    # The typed name is hashed: an attacker's megabyte or made-up names are stored at a fixed size.
+    keys = ["user:" + hashlib.sha256(username.strip().casefold().encode()).hexdigest()]
+    if client:
+        keys.append("client:" + client)
+    return keys
+
+
+def _retry_at(db: Database, keys: list[str], now: datetime) -> datetime | None:
+    rows = db.execute(f"SELECT next_try_at FROM sign_in_throttle WHERE key IN ({', '.join('?' * len(keys))})",
+                      keys).fetchall()
+    waits = [moment for (value,) in rows if (moment := parse(value)) is not None and moment > now]
+    return max(waits, default=None)
+
+
+def _count_failure(db: Database, keys: list[str], person_id: int | None, now: datetime) -> None:
+    for key in keys:
+        row = db.execute("SELECT failures, last_failure_at FROM sign_in_throttle WHERE key = ?", [key]).fetchone()
+        failures = auth.failures_so_far(row[0], parse(row[1]), now) + 1 if row else 1
+        if key.startswith("client:"):
+            delay = auth.throttle_delay(failures, free=auth.CLIENT_FREE_FAILURES, cap=auth.CLIENT_MAX_DELAY)
+        else:
+            delay = auth.throttle_delay(failures)
+        db.execute(
+            """INSERT INTO sign_in_throttle (key, person_id, failures, last_failure_at, next_try_at)
+               VALUES (:key, :person_id, :failures, :now, :next)
+               ON CONFLICT (key) DO UPDATE SET person_id = excluded.person_id, failures = excluded.failures,
+                   last_failure_at = excluded.last_failure_at, next_try_at = excluded.next_try_at""",
+            {"key": key, "person_id": person_id if key.startswith("user:") else None, "failures": failures,
+             "now": iso(now), "next": iso(now + delay) if delay else None},
+        )
+        if failures == auth.FREE_FAILURES and key.startswith("user:") and person_id:
+            record(db, SYSTEM, "person.sign_in_throttled", f"person:{person_id}", now)
+
+
+def sign_in_with_password(db: Database, username: str, password: str, now: datetime, *,
+                          client: str | None = None) -> SignIn:
     """Check a password and, when right, issue a browser token.
 
-    Five wrong passwords in a row lock the account for 15 minutes; a wrong username looks the
-    same as a wrong password.
+    The password is verified outside any transaction (argon2 takes tens of milliseconds, and a
+    flood of wrong passwords must not hold the write lock); only the counters and the token are
+    written. Every path verifies exactly one hash, so answers take the same time. `client` is the
+    browser's address, given only when a trusted proxy vouches for it.
     """
+    keys = _throttle_keys(username, client)
+    if (retry_at := _retry_at(db, keys, now)) is not None:
+        auth.verify_password(None, password)  # the same work as any other answer
+        return SignIn("wait", retry_at=retry_at)
+    row = None
+    if len(username) <= 254:
+        row = db.execute(f"SELECT person.id, person.password_hash, {_MAY_SIGN_IN} AS may_sign_in"
+                         " FROM person WHERE username = ?", [username.strip()]).fetchone()
+    right = auth.verify_password(row[1] if row else None, password)
     with write(db):
-        row = next(db.query("SELECT * FROM person WHERE username = ?", [username.strip()]), None)
-        locked_until = parse(row["locked_until"]) if row else None
-        if row and auth.is_locked(locked_until, now):
-            return SignIn("locked", locked_until=locked_until)
-        if not auth.verify_password(row["password_hash"] if row else None, password):
-            if row:
-                attempts, locked_until = auth.after_failure(row["failed_attempts"], now)
-                db.execute("UPDATE person SET failed_attempts = ?, locked_until = ? WHERE id = ?",
-                           [attempts, iso(locked_until) if locked_until else None, row["id"]])
-                if locked_until:
-                    record(db, SYSTEM, "person.locked", f"person:{row['id']}", now)
-                    return SignIn("locked", locked_until=locked_until)
+        # The hash is read again under the lock: a reset between the check and now wins.
+        current = db.execute(f"SELECT password_hash, {_MAY_SIGN_IN} FROM person WHERE id = ?",
+                             [row[0]]).fetchone() if row else None
+        if not (right and current and current[0] == row[1] and current[1]):
+            _count_failure(db, keys, row[0] if row else None, now)
             return SignIn("wrong")
-        if row["disabled"]:
-            return SignIn("disabled")
-        db.execute("UPDATE person SET failed_attempts = 0, locked_until = NULL WHERE id = ?", [row["id"]])
-        token = issue_token(db, row["id"], now)
-        return SignIn("ok", person=_person(db, row), token=token)
+        db.execute("DELETE FROM sign_in_throttle WHERE key = ?", [keys[0]])
+        token = issue_token(db, row[0], now)
+        return SignIn("ok", person=load_person(db, row[0]), token=token)
+
+
+def sign_in_delayed_until(db: Database, actor: Person, person_id: int, now: datetime) -> datetime | None:
+    """When this person's sign-in throttle lets the next try through (None: no wait)."""
+    require(permissions.may_administer_accounts(actor))
+    row = db.execute("SELECT max(next_try_at) FROM sign_in_throttle WHERE person_id = ?", [person_id]).fetchone()
+    moment = parse(row[0]) if row and row[0] else None
+    return moment if moment and moment > now else None
+
+
+def clear_sign_in_delay(db: Database, actor: Person, person_id: int, now: datetime) -> None:
+    """An administrator lets a person try again at once (after wrong passwords, theirs or an attacker's)."""
+    require(permissions.may_administer_accounts(actor), "Only an administrator can clear a sign-in delay.")
+    with write(db):
+        db.execute("DELETE FROM sign_in_throttle WHERE person_id = ?", [person_id])
+        record(db, actor, "person.sign_in_delay_cleared", f"person:{person_id}", now)
 
 
 def issue_token(db: Database, person_id: int, now: datetime, method: str = "password") -> str:
@@ -446,7 +570,7 @@ def person_for_token(db: Database, token: str | None, now: datetime) -> Person |
     row = next(
         db.query(
             """SELECT person.* FROM sign_in JOIN person ON person.id = sign_in.person_id
-               WHERE token_hash = ? AND revoked_at IS NULL AND expires_at > ? AND NOT person.disabled""",
+               WHERE token_hash = ? AND revoked_at IS NULL AND expires_at > ? AND """ + _MAY_SIGN_IN,
             [auth.token_hash(token), iso(now)],
         ),
         None,
@@ -495,13 +619,23 @@ def sign_out_everywhere(db: Database, person: Person, now: datetime) -> int:
 
 def _revoke_all(db: Database, person_id: int, now: datetime, except_token: str | None = None) -> int:
     keep = auth.token_hash(except_token) if except_token else ""
+    # Also ends organisation sign-ins: the identity provider's session outlives our tokens.
+    db.execute("UPDATE person SET signed_out_at = ? WHERE id = ?", [iso(now), person_id])
     return db.execute(
         "UPDATE sign_in SET revoked_at = ? WHERE person_id = ? AND revoked_at IS NULL AND token_hash != ?",
         [iso(now), person_id, keep],
     ).rowcount
 
 
-def person_for_verified_email(db: Database, email: str) -> Person | None:
-    """The account an identity provider's verified e-mail belongs to (case-insensitive)."""
-    row = next(db.query("SELECT * FROM person WHERE email = ? COLLATE NOCASE", [email.strip()]), None)
-    return _person(db, row) if row else None
+def person_for_organisation_sign_in(db: Database, email: str, signed_in_at: datetime | None) -> Person | None:
+    """The account an identity provider's verified e-mail belongs to (case-insensitive), when it may
+    sign in: not disabled, not a switched-off demo account, and not signed out everywhere (or reset,
+    or disabled) since the provider signed the person in at `signed_in_at`."""
+    row = next(db.query(f"SELECT person.* FROM person WHERE email = ? COLLATE NOCASE AND {_MAY_SIGN_IN}",
+                        [email.strip()]), None)
+    if row is None:
+        return None
+    signed_out_at = parse(row["signed_out_at"])
+    if signed_out_at is not None and (signed_in_at is None or signed_in_at <= signed_out_at):
+        return None
+    return _person(db, row)

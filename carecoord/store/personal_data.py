@@ -117,6 +117,8 @@ def erase_person(db: Database, actor: Person, person_id: int, now: datetime) -> 
                    password_hash = NULL, is_admin = 0, disabled = 1, must_change_password = 0,
                    failed_attempts = 0, locked_until = NULL, started_on = NULL WHERE id = ?""", [person_id])
         db.execute("DELETE FROM sign_in WHERE person_id = ?", [person_id])
+        db.execute("DELETE FROM sign_in_throttle WHERE person_id = ?", [person_id])
+        db.execute("UPDATE person SET signed_out_at = NULL WHERE id = ?", [person_id])
         db.execute("UPDATE membership SET active = 0 WHERE person_id = ?", [person_id])
         db.execute("""UPDATE rating SET note = '' WHERE note != '' AND assessment_id IN
                       (SELECT id FROM assessment WHERE person_id = :id OR rater_id = :id)""", {"id": person_id})

@@ -17,9 +17,8 @@ def set_up(run: session.Run) -> None:
     st.title("Set up carecoord")
     if not session.may_set_up():
         st.info(
-            "This installation has no accounts yet. Set it up from a browser on the server itself, "
-            "open the address printed in the server log (it ends in `?setup=...`), or run "
-            "`uv run carecoord create-admin` on the server."
+            "This installation has no accounts yet. To set it up, open the address printed in the server "
+            "log (it ends in `?setup=...`), or run `uv run carecoord create-admin` on the server."
         )
         return
     st.write("Nobody has an account yet. Create the first administrator, or look around a demo practice first.")
@@ -64,41 +63,47 @@ def sign_in(run: session.Run) -> None:
     if st.session_state.pop("signed_up", False):
         st.success("Administrator created. Sign in with your new username and password.")
     if (identity := session.oidc_identity()) is not None:
-        _finish_organisation_sign_in(run, *identity)
+        _finish_organisation_sign_in(run, identity)
     with st.form("sign_in"):
         username = st.text_input("Username", autocomplete="username")
         password = st.text_input("Password", type="password", autocomplete="current-password")
         submitted = st.form_submit_button("Sign in", type="primary")
     if submitted:
-        result = accounts.sign_in_with_password(run.db, username, password, run.now)
+        result = accounts.sign_in_with_password(run.db, username, password, run.now,
+                                                client=session.client_address())
         if result.outcome == "ok":
             session.signed_in(result.token)
             st.rerun()
-        elif result.outcome == "locked":
-            minutes = max(1, round((result.locked_until - run.now).total_seconds() / 60))
-            st.error(f"Too many wrong passwords: this account is locked for {minutes} more minute(s). "
-                     "Try again later, or ask an administrator to reset your password.")
-        elif result.outcome == "disabled":
-            st.error("This account has been disabled. Ask your practice lead or administrator.")
-        else:
-            st.error("That username and password do not match an account.")
+        _refused(run, result)
     if session.oidc_configured():
         st.button("Sign in with your organisation", on_click=st.login)
     _demo_accounts(run)
 
 
-def _finish_organisation_sign_in(run: session.Run, email: str, verified: bool) -> None:
-    if not verified:
-        st.error(f"Your organisation has not verified the e-mail address {email}, so it cannot be used "
-                 "to sign in here. Sign in with your password instead.")
+def _refused(run: session.Run, result: accounts.SignIn) -> None:
+    """The same words for an unknown name, a wrong password and an account that may not sign in."""
+    if result.outcome == "wait":
+        seconds = max(1, round((result.retry_at - run.now).total_seconds()))
+        st.error(f"Too many wrong passwords for this username. Wait {seconds} second(s) and try again; "
+                 "an administrator can let you try at once.")
+    else:
+        st.error("That username and password do not match an account that can sign in. If you are sure "
+                 "they are right, ask your practice lead or administrator.")
+
+
+def _finish_organisation_sign_in(run: session.Run, identity: session.OrganisationIdentity) -> None:
+    if not identity.verified:
+        st.error("Your organisation has not verified your e-mail address, so it cannot be used to sign in "
+                 "here. Sign in with your password instead.")
         return
-    person = accounts.person_for_verified_email(run.db, email)
+    person = accounts.person_for_organisation_sign_in(run.db, identity.email, identity.signed_in_at)
     if person is None:
-        st.warning(f"No carecoord account uses {email}. Ask your practice lead or an administrator to "
-                   "add you with that e-mail address.")
-        return
-    if person.disabled:
-        st.error("This account has been disabled. Ask your practice lead or administrator.")
+        # Unknown, disabled, or signed out everywhere since the organisation signed this browser in:
+        # only a fresh sign-in with the organisation counts now.
+        st.warning("Your organisation's sign-in cannot be used here. If you were signed out everywhere, "
+                   "sign in with your organisation again; otherwise ask your practice lead or an "
+                   "administrator to add you with your work e-mail address.")
+        st.button("Sign in with your organisation again", on_click=st.logout, key="oidc_again")
         return
     session.signed_in(accounts.issue_token(run.db, person.id, run.now, method="oidc"))
     st.rerun()
@@ -130,14 +135,12 @@ def unlock(run: session.Run) -> None:
         password = st.text_input("Password", type="password", autocomplete="current-password")
         submitted = st.form_submit_button("Continue", type="primary")
     if submitted:
-        result = accounts.sign_in_with_password(run.db, run.person.username, password, run.now)
+        result = accounts.sign_in_with_password(run.db, run.person.username, password, run.now,
+                                                client=session.client_address())
         if result.outcome == "ok":
             session.signed_in(result.token)
             st.rerun()
-        elif result.outcome == "locked":
-            st.error("Too many wrong passwords: this account is locked for 15 minutes.")
-        else:
-            st.error("That password is not right.")
+        _refused(run, result)
     if st.button("Sign out"):
         session.sign_out(run)
         st.rerun()

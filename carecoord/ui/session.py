@@ -11,7 +11,7 @@ import os
 import secrets
 import threading
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import streamlit as st
@@ -76,8 +76,7 @@ def start_run() -> Run:
         st.session_state.pop(_TOKEN_KEY, None)
     else:
         st.session_state[_TOKEN_KEY] = token
-        limit = idle_minutes()
-        locked = bool(limit) and accounts.idle_for(db, token, now) > limit * 60
+        locked = _idle_too_long(db, token, now)
         if not locked:
             accounts.touch(db, token, now)
     practice = _practice_in_hand(person)
@@ -85,6 +84,24 @@ def start_run() -> Run:
               timezone=practice.practice_timezone if practice else "UTC")
     st.session_state["_carecoord_run"] = run
     return run
+
+
+def _idle_too_long(db: Database, token: str, now: datetime) -> bool:
+    limit = idle_minutes()
+    return bool(limit) and accounts.idle_for(db, token, now) > limit * 60
+
+
+def acting() -> tuple[Database, datetime, Person | None]:
+    """For widget callbacks, which Streamlit runs before the script: the database, the time and the
+    person this tab may act for now, read again; None when the sign-in has ended, been revoked,
+    the account disabled or its password reset, or the tab has been idle too long. A callback
+    that gets None saves nothing (the typed text stays in the box, to save after signing in)."""
+    db, now = database(), clock.utcnow()
+    current = token()
+    person = accounts.person_for_token(db, current, now)
+    if person is None or person.must_change_password or _idle_too_long(db, current, now):
+        return db, now, None
+    return db, now, person
 
 
 def _practice_in_hand(person: Person | None) -> Membership | None:
@@ -190,22 +207,46 @@ def setup_token() -> str:
     with _setup_lock:
         if _setup_token is None:
             _setup_token = secrets.token_urlsafe(16)
+            port = st.get_option("server.port")
             print(
-                "carecoord: this installation has no accounts yet. Open the app from this machine,"
-                f" or add ?setup={_setup_token} to its address, to set it up.",
+                "carecoord: this installation has no accounts yet. To set it up, open"
+                f" http://localhost:{port}/?setup={_setup_token} (or add ?setup={_setup_token} to the"
+                " address you use), or run `carecoord create-admin` on this server.",
                 flush=True,
             )
         return _setup_token
 
 
 def may_set_up() -> bool:
-    """Set-up is offered to a browser on this machine, or to whoever holds the logged token."""
+    """Set-up is offered only to whoever holds the token printed in the server log.
+
+    The request's address proves nothing: behind a reverse proxy on the same host every request
+    comes from the machine itself, and forwarding headers are the client's to forge."""
     offered = st.query_params.get("setup")
     expected = setup_token()
-    if offered and secrets.compare_digest(offered, expected):
-        return True
-    forwarded = st.context.headers.get("X-Forwarded-For")
-    return st.context.ip_address is None and not forwarded  # None means loopback
+    if not isinstance(offered, str) or not offered.isascii():
+        return False  # compare_digest refuses non-ASCII text with an exception
+    return secrets.compare_digest(offered, expected)
+
+
+def client_address() -> str | None:
+    """The browser's address, when a proxy the administrator trusts vouches for it; else None.
+
+    $CARECOORD_TRUSTED_PROXIES lists the proxies' addresses (comma-separated). Only a request that
+    arrives from one of them is believed, and then only the rightmost X-Forwarded-For entry that is
+    not itself a trusted proxy (earlier entries are the client's to write)."""
+    trusted = {a.strip() for a in os.environ.get("CARECOORD_TRUSTED_PROXIES", "").split(",") if a.strip()}
+    if not trusted:
+        return None
+    peer = st.context.ip_address or "127.0.0.1"  # Streamlit reports loopback as None
+    if peer not in trusted and not (peer == "127.0.0.1" and "::1" in trusted):
+        return None
+    forwarded = st.context.headers.get("X-Forwarded-For") or ""
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+    while hops and hops[-1] in trusted:
+        hops.pop()
+    address = hops[-1] if hops else None
+    return address if address and len(address) <= 64 else None
 
 
 # ---------------------------------------------------------------- organisation sign-in (OIDC)
@@ -218,11 +259,25 @@ def oidc_configured() -> bool:
         return False
 
 
-def oidc_identity() -> tuple[str, bool] | None:
-    """(e-mail, verified) from the identity provider, when someone signed in with it."""
+@dataclass(frozen=True)
+class OrganisationIdentity:
+    email: str
+    verified: bool
+    signed_in_at: datetime | None  # the ID token's "iat": when the provider signed the person in
+
+
+def oidc_identity() -> OrganisationIdentity | None:
+    """Who the identity provider says this browser is, when someone signed in with it."""
     if not oidc_configured() or not st.user.get("is_logged_in", False):
         return None
     email = st.user.get("email")
     if not email:
         return None
-    return str(email), bool(st.user.get("email_verified", False))
+    issued = st.user.get("iat")
+    signed_in_at = None
+    if isinstance(issued, int | float) and not isinstance(issued, bool):
+        try:
+            signed_in_at = datetime.fromtimestamp(issued, UTC)
+        except (OverflowError, OSError, ValueError):
+            signed_in_at = None
+    return OrganisationIdentity(str(email), bool(st.user.get("email_verified", False)), signed_in_at)

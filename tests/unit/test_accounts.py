@@ -47,21 +47,21 @@ def test_wrong_password_and_unknown_user_look_the_same(db, admin, now):
     assert A.sign_in_with_password(db, "nobody", "wrong password!", now).outcome == "wrong"
 
 
-def test_five_failures_lock_the_account_until_fifteen_minutes_pass(db, admin, now):
+def test_five_failures_make_the_next_try_wait_instead_of_locking(db, admin, now):
     outcomes = [A.sign_in_with_password(db, "ada", "nope nope nope", now).outcome for _ in range(5)]
-    assert outcomes == ["wrong"] * 4 + ["locked"]
-    # Even the right password is refused while locked ...
-    locked = A.sign_in_with_password(db, "ada", PASSWORD, now + timedelta(minutes=14))
-    assert locked.outcome == "locked" and locked.locked_until == now + timedelta(minutes=15)
-    # ... and accepted once the lock has expired.
-    assert A.sign_in_with_password(db, "ada", PASSWORD, now + timedelta(minutes=15)).outcome == "ok"
+    assert outcomes == ["wrong"] * 5
+    # Even the right password waits (else the wait would not slow guessing) ...
+    waiting = A.sign_in_with_password(db, "ada", PASSWORD, now)
+    assert waiting.outcome == "wait" and waiting.retry_at == now + timedelta(seconds=1)
+    # ... and is accepted once the wait is over.
+    assert A.sign_in_with_password(db, "ada", PASSWORD, now + timedelta(seconds=1)).outcome == "ok"
 
 
 def test_success_resets_the_failure_count(db, admin, now):
     for _ in range(4):
         A.sign_in_with_password(db, "ada", "nope nope nope", now)
     assert A.sign_in_with_password(db, "ada", PASSWORD, now).outcome == "ok"
-    for _ in range(4):
+    for _ in range(5):
         assert A.sign_in_with_password(db, "ada", "nope nope nope", now).outcome == "wrong"
 
 
@@ -88,7 +88,7 @@ def test_disabling_signs_out_and_refuses_sign_in(db, admin, lead, now):
     token = A.issue_token(db, lead.id, now)
     A.set_disabled(db, admin, lead.id, True, now)
     assert A.person_for_token(db, token, now) is None
-    assert A.sign_in_with_password(db, "lee", PASSWORD, now).outcome == "disabled"
+    assert A.sign_in_with_password(db, "lee", PASSWORD, now).outcome == "wrong"  # says no more than that
 
 
 def test_admin_reset_forces_a_change_and_revokes_tokens(db, admin, lead, now):
@@ -196,7 +196,16 @@ def test_a_demo_admin_cannot_remove_the_demo(db, now):
 def test_verified_email_matches_case_insensitively(db, now):
     A.create_person(db, A.SYSTEM, username="oli", display_name="Oli", email="Oli@Example.org",
                     password=PASSWORD, now=now)
-    assert A.person_for_verified_email(db, "oli@example.ORG").username == "oli"
+    assert A.person_for_organisation_sign_in(db, "oli@example.ORG", now).username == "oli"
+
+
+def test_an_organisation_sign_in_from_before_sign_out_everywhere_no_longer_counts(db, now):
+    pid = A.create_person(db, A.SYSTEM, username="oli", display_name="Oli", email="oli@example.org",
+                          password=PASSWORD, now=now)
+    A.sign_out_everywhere(db, A.load_person(db, pid), now)
+    assert A.person_for_organisation_sign_in(db, "oli@example.org", now - timedelta(minutes=5)) is None
+    assert A.person_for_organisation_sign_in(db, "oli@example.org", None) is None  # no "iat": cannot tell
+    assert A.person_for_organisation_sign_in(db, "oli@example.org", now + timedelta(seconds=1)).id == pid
 
 
 def test_old_sign_in_records_are_purged(db, admin, now):

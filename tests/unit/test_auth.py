@@ -27,19 +27,6 @@ def test_password_policy():
     assert auth.password_problem("x" * 2000) is not None
 
 
-def test_fifth_failure_locks_for_fifteen_minutes(now):
-    attempts, locked = 0, None
-    for _ in range(4):
-        attempts, locked = auth.after_failure(attempts, now)
-        assert locked is None
-    attempts, locked = auth.after_failure(attempts, now)
-    assert locked == now + timedelta(minutes=15)
-    assert attempts == 0
-    assert auth.is_locked(locked, now + timedelta(minutes=14, seconds=59))
-    assert not auth.is_locked(locked, now + timedelta(minutes=15))
-    assert not auth.is_locked(None, now)
-
-
 def test_tokens_are_random_and_stored_only_as_a_hash(now):
     first, second = auth.new_token(), auth.new_token()
     assert first != second and len(first) >= 40
