@@ -353,6 +353,8 @@ def create_person(db: Database, actor: Person, *, username: str, display_name: s
             raise AccountError(f"That {field.replace('_', ' ')} is already in use.", field) from None
         record(db, actor, "person.create", f"person:{cursor.lastrowid}", now,
                username=username, is_admin=is_admin)
+        if is_admin and not is_demo:
+            _retire_demo_administrators(db, actor, now)
         return cursor.lastrowid
 
 
