@@ -10,6 +10,7 @@ from carecoord.people import Person
 from carecoord.store import assessments
 from carecoord.ui import session
 from carecoord.ui.forms import field_errors, flash, show_field_error
+from carecoord.ui.text import plain
 
 SUBMITTED = {competency.SELF: "Assessment submitted. See where you stand on My competencies and My growth.",
              competency.OBSERVER: "Observer rating submitted."}
@@ -38,7 +39,7 @@ def stepper(run: session.Run, library: Library, subject: Person, rater_kind: str
 
 def _domain_step(run, library, draft, step, compare) -> None:
     domain = library.framework.domains[step]
-    st.header(f"{domain.name}")
+    st.header(plain(domain.name))
     if domain.description:
         st.caption(domain.description)
     errors = field_errors(f"assessment-{draft.id}")

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 import streamlit as st
 
 from carecoord.permissions import PermissionDenied
+from carecoord.ui.text import plain
 
 GENERAL = "_general"
 
@@ -45,7 +46,8 @@ def field_errors(key: str) -> FormErrors:
 
 
 def flash(key: str, message: str) -> None:
-    """Keep `message` for the next run (the one st.rerun starts after an action), where show_flash says it once."""
+    """Keep `message` for the next run (the one st.rerun starts after an action), where show_flash says it once.
+    It is Markdown: put names and other text people wrote in it through `plain`."""
     st.session_state[f"_flash_{key}"] = message
 
 
@@ -56,4 +58,4 @@ def show_flash(key: str) -> None:
 
 def show_field_error(errors: FormErrors, field: str | None = None) -> None:
     if message := errors.messages.get(field or GENERAL):
-        st.error(message, icon=":material/error:")
+        st.error(plain(message), icon=":material/error:")  # it may repeat what the person typed

@@ -7,7 +7,6 @@ and in the Family voices library. Story text is only ever shown through `content
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -17,16 +16,7 @@ from carecoord import clock, permissions, stories as rules
 from carecoord.store import accounts, stories
 from carecoord.ui import content, registry, session
 from carecoord.ui.forms import field_errors, show_field_error
-
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#+!|~$])")
-
-
-def plain(text: str) -> str:
-    """Text a person wrote, made safe for Streamlit labels and headings (no links, no formatting)."""
-    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
-    if escaped.startswith("-"):
-        return "\\" + escaped  # not a list item
-    return re.sub(r"^(\d+)([.)])", r"\1\\\2", escaped)  # "1. Title" is not a numbered list
+from carecoord.ui.text import plain
 
 
 def local_time(run: session.Run, moment: datetime | None, with_time: bool = True) -> str:
@@ -99,7 +89,7 @@ def speaks_to(library, modules, phases, competencies) -> None:
         st.markdown("**Modules:**")
         for module in known_modules:
             if module.lessons:
-                st.page_link(registry.LESSON, label=module.title, icon=":material/menu_book:",
+                st.page_link(registry.LESSON, label=plain(module.title), icon=":material/menu_book:",
                              query_params={"lesson": module.lessons[0].id})
     if phase_names:
         st.markdown("**Case phases:** " + "; ".join(plain(n) for n in phase_names))

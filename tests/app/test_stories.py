@@ -10,6 +10,7 @@ from carecoord.demo import stories as demo_stories
 from carecoord.store import accounts, stories
 from carecoord.content.render import render as content_render
 from tests.app.conftest import new_app, page_text, sign_in_as, titles
+from tests.streamlit_markdown import read
 
 MY_STORIES = "carecoord/ui/app_pages/my_stories.py"
 REVIEW = "carecoord/ui/app_pages/story_review.py"
@@ -107,7 +108,7 @@ def test_submission_with_unresolved_flags_is_refused_with_the_list(app_as, app_e
     widget(at.radio, "How should readers see you credited?").set_value("anonymous")
     at = click(at, "Record my consent")
     at = click(at, "Send for review")
-    refusal = " ".join(e.value for e in at.error)
+    refusal = " ".join(read(e.value).text for e in at.error)  # the flagged spans are the author's text, escaped
     assert "Resolve these 5 possible identifying detail(s) first" in refusal
     assert '"14 March 2016" (date of birth)' in refusal and '"Alder Road" (street address)' in refusal
     assert story_row(app_env, demo_stories.DRAFT_TITLE)["status"] == "draft"

@@ -3,15 +3,17 @@ import streamlit as st
 from carecoord.people import ROLE_LABELS
 from carecoord.store import accounts
 from carecoord.ui import gate, session
+from carecoord.ui.text import plain
 
 run = session.page()
 me = run.person
 
 st.title("My account")
-st.write(f"**{me.display_name}** — username `{me.username}`" + (f", {me.email}" if me.email else ""))
+st.write(f"**{plain(me.display_name)}** — username {plain(me.username)}"
+         + (f", {plain(me.email)}" if me.email else ""))
 for membership in me.memberships:
     status = "" if membership.active else " (inactive)"
-    st.write(f"- {ROLE_LABELS[membership.role]} at {membership.practice_name}{status}")
+    st.write(f"- {ROLE_LABELS[membership.role]} at {plain(membership.practice_name)}{status}")
 
 st.header("Change password")
 gate.password_form(run)

@@ -3,6 +3,7 @@ import streamlit as st
 from carecoord.people import LEAD
 from carecoord.store import cases
 from carecoord.ui import content, session
+from carecoord.ui.text import plain
 
 run = session.page(LEAD)
 library = content.library()
@@ -21,7 +22,7 @@ decisions = [(p, d) for p in case.phases for d in p.decisions]
 counts = cases.practice_choices(run.db, run.person, practice.practice_id, [d.id for _, d in decisions])
 for phase, decision in decisions:
     with st.container(border=True):
-        st.caption(phase.title)
+        st.caption(plain(phase.title))
         st.markdown(f"**{decision.prompt}**")
         chosen = counts.get(decision.id, {})
         st.table([{"Option": o.text, "Alignment": o.alignment, "Trainees": cases.shown_count(chosen.get(o.id, 0))}

@@ -4,6 +4,7 @@ from carecoord import cases as rules, clock
 from carecoord.people import FAMILY_FACULTY, LEAD, TRAINEE
 from carecoord.store import cases
 from carecoord.ui import content, session, stories_widget
+from carecoord.ui.text import plain
 
 CASES = "carecoord/ui/app_pages/cases.py"
 ALIGNMENT_BADGE = {"strong": ("Strong", "green"), "partial": ("Partial", "orange"), "weak": ("Weak", "red")}
@@ -36,7 +37,7 @@ def badge(alignment: str) -> None:
 
 
 if attempt is None:
-    st.title(case.title)
+    st.title(plain(case.title))
     st.caption(f"{case.child} · {len(case.phases)} phases · about {case.minutes} minutes")
     st.write(case.family)
     if case.intro:
@@ -48,7 +49,7 @@ if attempt is None:
     st.stop()
 
 if attempt.completed:
-    st.title(f"{case.title}: your summary")
+    st.title(f"{plain(case.title)}: your summary")
     summary = rules.summarise(case, attempt.choices)
     st.caption(f"Finished on {attempt.completed_at:%d %B %Y} · {summary.decisions_made} decisions")
     strong, partial, weak = (summary.alignment_counts[a] for a in rules.ALIGNMENT_ORDER)
@@ -67,7 +68,7 @@ if attempt.completed:
     if written:
         st.header("Your reflections")
         for phase, index, text in written:
-            st.markdown(f"**{phase.title}: {phase.reflections[index]}**")
+            st.markdown(f"**{plain(phase.title)}: {phase.reflections[index]}**")
             content.user_markdown(text)
     if st.button("Play the case again", icon=":material/replay:"):
         cases.start_attempt(run.db, run.person, case, run.now)
@@ -76,8 +77,9 @@ if attempt.completed:
 
 phase = rules.resume_phase(case, attempt.phase_reached)
 number = case.phases.index(phase) + 1
-st.caption(f"{case.title} · phase {number} of {len(case.phases)} · {case.child}, {phase.age} · {phase.setting}")
-st.title(phase.title)
+st.caption(f"{plain(case.title)} · phase {number} of {len(case.phases)} · {case.child}, {phase.age} · "
+           f"{phase.setting}")
+st.title(plain(phase.title))
 for text in rules.consequences_for(case, phase, attempt.choices):
     st.info(text, icon=":material/history:")
 content.markdown(phase.id, phase.content_hash, phase.body)

@@ -3,6 +3,7 @@ import streamlit as st
 from carecoord.people import FAMILY_FACULTY, LEAD, TRAINEE
 from carecoord.store import cases
 from carecoord.ui import content, session
+from carecoord.ui.text import plain
 
 PLAYER = "carecoord/ui/app_pages/case_player.py"
 
@@ -20,7 +21,7 @@ for case in library.cases:
     mine = attempts.get(case.id, [])
     latest = mine[-1] if mine else None
     with st.container(border=True):
-        st.header(case.title)
+        st.header(plain(case.title))
         st.caption(f"{len(case.phases)} phases · about {case.minutes} minutes · {case.child}")
         st.write(case.summary)
         if latest is None:

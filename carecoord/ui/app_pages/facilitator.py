@@ -2,6 +2,7 @@ import streamlit as st
 
 from carecoord.people import LEAD
 from carecoord.ui import content, session
+from carecoord.ui.text import plain
 
 run = session.page(LEAD)
 library = content.library()
@@ -13,10 +14,11 @@ st.caption("Run a module as a team session. Print this page from the browser (Ct
 module = st.selectbox("Module", library.modules, format_func=lambda m: f"{m.order}. {m.title}")
 if module is None:
     st.stop()
-st.header(module.title)
+st.header(plain(module.title))
 st.write(module.summary)
 st.markdown("**Objectives**\n" + "\n".join(f"- {o}" for o in module.objectives))
-st.markdown(f"**Lessons** (about {module.minutes} minutes of reading): " + "; ".join(l.title for l in module.lessons))
+st.markdown(f"**Lessons** (about {module.minutes} minutes of reading): "
+            + "; ".join(plain(lesson.title) for lesson in module.lessons))
 content.markdown(f"{module.id}-notes", module.content_hash, module.facilitator_notes)
 with st.expander("Sources", expanded=True):
     st.markdown("\n".join(f"- {s}" for s in module.sources))

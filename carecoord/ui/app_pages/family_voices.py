@@ -4,7 +4,7 @@ from carecoord import stories as rules
 from carecoord.people import FAMILY_FACULTY, LEAD, TRAINEE
 from carecoord.store import stories
 from carecoord.ui import content, session, stories_widget
-from carecoord.ui.stories_widget import plain
+from carecoord.ui.text import plain
 
 run = session.page(TRAINEE, LEAD, FAMILY_FACULTY)
 library = content.library()

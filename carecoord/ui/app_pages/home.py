@@ -3,15 +3,16 @@ import streamlit as st
 from carecoord.people import ADMIN, ROLE_LABELS
 from carecoord.store import accounts
 from carecoord.ui import content, session
+from carecoord.ui.text import plain
 
 run = session.page(ADMIN)
 me = run.person
 
-st.title(f"Welcome, {me.display_name}")
+st.title(f"Welcome, {plain(me.display_name)}")
 st.write("You are an **administrator** of this installation.")
 for membership in me.memberships:
     if membership.active:
-        st.write(f"{ROLE_LABELS[membership.role]} at **{membership.practice_name}**")
+        st.write(f"{ROLE_LABELS[membership.role]} at **{plain(membership.practice_name)}**")
 
 practices = accounts.practices_for(run.db, me)
 counts = content.library().counts()

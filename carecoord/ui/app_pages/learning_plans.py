@@ -7,6 +7,7 @@ from carecoord.people import LEAD, TRAINEE
 from carecoord.store import accounts, assessments, learning, plans
 from carecoord.ui import content, session
 from carecoord.ui.forms import field_errors, flash, show_field_error, show_flash
+from carecoord.ui.text import plain, table_rows
 
 run = session.page(LEAD)
 me = run.person
@@ -39,8 +40,8 @@ with st.form("assign"):
             count = plans.assign(run.db, me, practice.practice_id, module_ids, due_on, run.now, library=library,
                                  person_id=who.id if who else None,
                                  track_id=track.id if kind == "A track" and track else None)
-            flash("assigned", f"Assigned {count} module(s) to "
-                              f"{'the whole practice' if who is None else who.display_name}, due {due_on:%d %B %Y}.")
+            whom = "the whole practice" if who is None else plain(who.display_name)
+            flash("assigned", f"Assigned {count} module(s) to {whom}, due {due_on:%d %B %Y}.")
         st.rerun()
 show_flash("assigned")
 
@@ -56,18 +57,19 @@ for trainee in trainees:
     details[trainee.display_name] = statuses
     rows.append({"Trainee": trainee.display_name, "Assigned": summary.assigned, "Done": summary.done,
                  "Due soon": summary.due_soon, "Overdue": summary.overdue, "Status": summary.label})
-st.dataframe(rows, hide_index=True)
+st.dataframe(table_rows(rows), hide_index=True)
 for name, statuses in details.items():
     if statuses:
-        with st.expander(name):
+        with st.expander(plain(name)):
             st.table([{"Module": s.title, "Due": f"{s.item.due_on:%d %b %Y}", "Lessons": f"{s.done}/{s.total}",
                        "Status": s.status} for s in statuses])
 
 assigned = plans.practice_plan(run.db, me, practice.practice_id)
 if assigned:
     st.header("Everything assigned")
-    st.dataframe([{"To": a.person, "Module": library.module(a.module_id).title if library.module(a.module_id)
-                   else a.module_id, "Track": a.track_id or "", "Due": f"{a.due_on:%d %b %Y}"} for a in assigned],
+    st.dataframe(table_rows({"To": a.person, "Module": library.module(a.module_id).title
+                             if library.module(a.module_id) else a.module_id,
+                             "Track": a.track_id or "", "Due": f"{a.due_on:%d %b %Y}"} for a in assigned),
                  hide_index=True)
     item = st.selectbox("Remove an assignment", assigned, index=None, placeholder="Choose one to remove",
                         format_func=lambda a: f"{a.person}: {library.module(a.module_id).title if library.module(a.module_id) else a.module_id} (due {a.due_on:%d %b})")

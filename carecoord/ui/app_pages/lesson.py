@@ -4,6 +4,7 @@ from carecoord import learning as rules
 from carecoord.people import FAMILY_FACULTY, LEAD, TRAINEE
 from carecoord.store import learning
 from carecoord.ui import content, registry, session, stories_widget
+from carecoord.ui.text import plain
 
 run = session.page(TRAINEE, LEAD, FAMILY_FACULTY)
 LESSON_PAGE, MY_LEARNING = registry.page(registry.LESSON), registry.page(registry.MY_LEARNING)
@@ -21,8 +22,8 @@ position = module.lessons.index(lesson) + 1
 
 content.styles()
 st.page_link(MY_LEARNING, label="My learning", icon=":material/arrow_back:")
-st.caption(f"{module.title} · lesson {position} of {len(module.lessons)} · about {lesson.minutes} minutes")
-st.title(lesson.title)
+st.caption(f"{plain(module.title)} · lesson {position} of {len(module.lessons)} · about {lesson.minutes} minutes")
+st.title(plain(lesson.title))
 with st.expander("What this module helps you do", expanded=position == 1):
     for objective in module.objectives:
         st.markdown(f"- {objective}")
@@ -69,10 +70,10 @@ elif st.button("Mark complete", type="primary", icon=":material/done:"):
 previous, following = library.neighbours(lesson)
 back, forward = st.columns(2)
 if previous is not None:
-    back.page_link(LESSON_PAGE, label=f"Previous: {previous.title}", icon=":material/chevron_left:",
+    back.page_link(LESSON_PAGE, label=f"Previous: {plain(previous.title)}", icon=":material/chevron_left:",
                    query_params={"lesson": previous.id})
 if following is not None:
-    forward.page_link(LESSON_PAGE, label=f"Next: {following.title}", icon=":material/chevron_right:",
+    forward.page_link(LESSON_PAGE, label=f"Next: {plain(following.title)}", icon=":material/chevron_right:",
                       query_params={"lesson": following.id})
 
 stories_widget.for_module(run, module.id)

@@ -4,6 +4,7 @@ from carecoord import competency
 from carecoord.people import LEAD, TRAINEE
 from carecoord.store import assessments, cases, learning
 from carecoord.ui import content, registry, session
+from carecoord.ui.text import plain
 
 
 run = session.page(TRAINEE, LEAD)
@@ -43,16 +44,16 @@ if not gap_list and levels:
     st.success("You are at or above target on every competency.")
 for gap in gap_list:
     now_text = "not enough evidence yet" if gap.level is None else f"now {gap.level}"
-    with st.expander(f"{gap.code} {gap.name}: {now_text}, target {gap.target}"):
+    with st.expander(f"{gap.code} {plain(gap.name)}: {now_text}, target {gap.target}"):
         if not gap.modules:
             st.write("No module builds this yet; talk with your lead.")
         for module in gap.modules:
             first = next((lesson for lesson in module.lessons if not progress.is_complete(lesson)), None)
             done, total = progress.counts(module)
             if first is None:
-                st.write(f"{module.title}: complete ({done}/{total})")
+                st.write(f"{plain(module.title)}: complete ({done}/{total})")
             else:
-                st.page_link(LESSON_PAGE, label=f"{module.title} ({done}/{total} lessons done)",
+                st.page_link(LESSON_PAGE, label=f"{plain(module.title)} ({done}/{total} lessons done)",
                              icon=":material/school:", query_params={"lesson": first.id})
 
 st.header("Every competency")

@@ -4,6 +4,7 @@ from carecoord import learning as rules, plans as plan_rules
 from carecoord.people import FAMILY_FACULTY, LEAD, TRAINEE
 from carecoord.store import learning, plans
 from carecoord.ui import content, registry, session
+from carecoord.ui.text import plain
 
 
 run = session.page(TRAINEE, LEAD, FAMILY_FACULTY)
@@ -23,7 +24,7 @@ STATUS_ICONS = {"overdue": ":material/error:", "due soon": ":material/schedule:"
 for plan in plans.plans_for(run.db, run.person, run.person):
     statuses = plan_rules.plan_statuses(plan.items, library, progress, run.now, plan.timezone)
     summary = plan_rules.summarise(statuses)
-    st.header(f"Assigned by {plan.practice_name}")
+    st.header(f"Assigned by {plain(plan.practice_name)}")
     if summary.overdue:
         st.error(f"{summary.overdue} assigned module(s) overdue.", icon=":material/error:")
     for status in statuses:
@@ -31,7 +32,7 @@ for plan in plans.plans_for(run.db, run.person, run.person):
         first = next((lesson for lesson in module.lessons if not progress.is_complete(lesson)), None) if module else None
         when = (f"overdue since {status.item.due_on:%d %b %Y}" if status.status == "overdue"
                 else f"due {status.item.due_on:%d %b %Y}")
-        label = f"{status.title}: {status.status}, {when} ({status.done}/{status.total} lessons)"
+        label = f"{plain(status.title)}: {status.status}, {when} ({status.done}/{status.total} lessons)"
         if first is not None:
             st.page_link(LESSON_PAGE, label=label, icon=STATUS_ICONS[status.status], query_params={"lesson": first.id})
         else:
@@ -39,20 +40,20 @@ for plan in plans.plans_for(run.db, run.person, run.person):
 
 if (upcoming := progress.next_lesson(library)) is not None:
     module = library.module_of(upcoming)
-    st.page_link(LESSON_PAGE, label=f"Continue: {upcoming.title} ({module.title})", icon=":material/play_arrow:",
-                 query_params={"lesson": upcoming.id})
+    st.page_link(LESSON_PAGE, label=f"Continue: {plain(upcoming.title)} ({plain(module.title)})",
+                 icon=":material/play_arrow:", query_params={"lesson": upcoming.id})
 elif total:
     st.success("You have completed every lesson. Well done.")
 
 for module in library.modules:
     module_done, module_total = progress.counts(module)
     with st.container(border=True):
-        st.header(f"{module.order}. {module.title}")
+        st.header(f"{module.order}. {plain(module.title)}")
         st.progress(rules.fraction(module_done, module_total),
                     text=f"{module_done} of {module_total} lessons · about {module.minutes} minutes")
         st.write(module.summary)
         with st.expander("Lessons"):
             for lesson in module.lessons:
                 mark = ":material/check_circle:" if progress.is_complete(lesson) else ":material/radio_button_unchecked:"
-                st.page_link(LESSON_PAGE, label=f"{lesson.title} ({lesson.minutes} min)", icon=mark,
+                st.page_link(LESSON_PAGE, label=f"{plain(lesson.title)} ({lesson.minutes} min)", icon=mark,
                              query_params={"lesson": lesson.id})

@@ -9,7 +9,8 @@ from carecoord.permissions import PermissionDenied
 from carecoord.store import stories
 from carecoord.ui import content, session, stories_widget
 from carecoord.ui.forms import field_errors, flash, show_field_error, show_flash
-from carecoord.ui.stories_widget import local_time, plain
+from carecoord.ui.stories_widget import local_time
+from carecoord.ui.text import plain, table_rows
 
 run = session.page(FAMILY_FACULTY)
 me = run.person
@@ -71,8 +72,8 @@ if not mine:
     st.info("You have not started a story yet.")
     st.stop()
 
-st.dataframe([{"Title": s.title or "(untitled draft)", "Status": rules.STATUS_LABELS[s.status],
-               "Last saved": local_time(run, s.saved_at)} for s in mine], hide_index=True)
+st.dataframe(table_rows({"Title": s.title or "(untitled draft)", "Status": rules.STATUS_LABELS[s.status],
+                         "Last saved": local_time(run, s.saved_at)} for s in mine), hide_index=True)
 
 by_id = {s.id: s for s in mine}
 wanted = st.session_state.get(PICK)
@@ -90,7 +91,7 @@ errors = field_errors(f"story-{story.id}")
 
 def problem(field: str) -> None:
     if message := problems.get(field):
-        st.error(message, icon=":material/error:")
+        st.error(plain(message), icon=":material/error:")
 
 
 def preview(story: stories.Story) -> None:
@@ -109,8 +110,8 @@ def comments(story: stories.Story) -> None:
     asked = [e for e in stories.history(run.db, me, story.id) if e.transition.endswith("->changes_requested")]
     if asked:
         latest = asked[-1]
-        st.warning(f"{latest.actor_name} asked for changes on {local_time(run, latest.at)}. Edit the story, then "
-                   "send it for review again.", icon=":material/rate_review:")
+        st.warning(f"{plain(latest.actor_name)} asked for changes on {local_time(run, latest.at)}. Edit the story, "
+                   "then send it for review again.", icon=":material/rate_review:")
         content.user_markdown(latest.comment)
 
 
@@ -143,8 +144,8 @@ def withdraw(story: stories.Story) -> None:
 
 if not story.editable:
     if story.status == rules.SUBMITTED:
-        st.info(f"Sent for review on {local_time(run, story.submitted_at)}. A lead of {story.practice_name} will "
-                "read it; if they ask for changes you will see their comments here.", icon=":material/schedule:")
+        st.info(f"Sent for review on {local_time(run, story.submitted_at)}. A lead of {plain(story.practice_name)} "
+                "will read it; if they ask for changes you will see their comments here.", icon=":material/schedule:")
     elif story.status == rules.PUBLISHED:
         readers = "people in your practice" if story.consent.scope == rules.SCOPE_PRACTICE else \
             "everyone using this installation"
@@ -250,10 +251,10 @@ st.header("Consent", anchor=False)
 if story.consent:
     st.caption(f"Consent recorded on {local_time(run, story.consent.at)}. You can change it until you send the "
                "story, and withdraw it at any time.")
-scope_labels = {rules.SCOPE_PRACTICE: f"People in {story.practice_name} only",
+scope_labels = {rules.SCOPE_PRACTICE: f"People in {plain(story.practice_name)} only",
                 rules.SCOPE_INSTALLATION: "Everyone who uses this installation of carecoord"}
-credit_labels = {rules.CREDIT_NAME: f"By my name ({me.display_name})",
-                 rules.CREDIT_INITIALS: f"By my initials ({rules.initials(me.display_name)})",
+credit_labels = {rules.CREDIT_NAME: f"By my name ({plain(me.display_name)})",
+                 rules.CREDIT_INITIALS: f"By my initials ({plain(rules.initials(me.display_name))})",
                  rules.CREDIT_ANONYMOUS: f"Anonymously (\"{rules.ANONYMOUS_CREDIT}\")"}
 consent_errors = field_errors(f"consent-{story.id}")
 with st.form(f"consent-{story.id}"):
@@ -282,8 +283,8 @@ show_flash(CONSENT_FLASH)
 
 
 st.header("Send for review", anchor=False)
-st.caption(f"A lead of {story.practice_name} reads it, with the check and your consent, and either publishes it "
-           "or asks you for changes.")
+st.caption(f"A lead of {plain(story.practice_name)} reads it, with the check and your consent, and either "
+           "publishes it or asks you for changes.")
 show_field_error(errors)
 for field in ("title", "body", "stage", "consent", "check"):
     show_field_error(errors, field)

@@ -4,6 +4,7 @@ from carecoord.people import ADMIN, DISCIPLINES, LEAD, ROLE_LABELS, ROLES, ROLES
 from carecoord.store import accounts
 from carecoord.ui import session
 from carecoord.ui.forms import field_errors, flash, show_field_error, show_flash
+from carecoord.ui.text import plain, table_rows
 
 run = session.page(ADMIN, LEAD)
 me = run.person
@@ -17,15 +18,16 @@ if not practices:
 practice = st.selectbox("Practice", practices, format_func=lambda p: p.name)
 members = accounts.practice_members(run.db, me, practice.id)
 st.dataframe(
-    [{"Name": m.display_name, "Username": m.username, "Role": ROLE_LABELS[m.role], "Discipline": m.discipline,
-      "Status": "active" if m.active and not m.account_disabled else
-                ("account disabled" if m.account_disabled else "inactive in this practice")}
-     for m in members],
+    table_rows({"Name": m.display_name, "Username": m.username, "Role": ROLE_LABELS[m.role],
+                "Discipline": m.discipline,
+                "Status": "active" if m.active and not m.account_disabled else
+                          ("account disabled" if m.account_disabled else "inactive in this practice")}
+               for m in members),
     hide_index=True,
 )
 
 roles_i_give = ROLES if me.is_admin else ROLES_A_LEAD_MAY_ADD
-st.header(f"Add someone to {practice.name}")
+st.header(f"Add someone to {plain(practice.name)}")
 with st.form("add_person"):
     errors = field_errors("add_person")
     display_name = st.text_input("Name")
@@ -46,7 +48,7 @@ with st.form("add_person"):
                 run.db, me, practice.id, role, run.now, username=username, display_name=display_name,
                 password=password, email=email, discipline=discipline, started_on=started_on,
             )
-            flash("person_added", f"Added {display_name.strip()}. Give them their username and temporary password.")
+            flash("person_added", f"Added {plain(display_name)}. Give them their username and temporary password.")
         st.rerun()
 show_flash("person_added")
 
@@ -67,9 +69,9 @@ if me.is_admin:
     st.header("All accounts")
     people = accounts.all_accounts(run.db, me)
     st.dataframe(
-        [{"Name": p.display_name, "Username": p.username, "E-mail": p.email or "",
-          "Administrator": "yes" if p.is_admin else "", "Disabled": "yes" if p.disabled else "",
-          "Practices": p.practices} for p in people],
+        table_rows({"Name": p.display_name, "Username": p.username, "E-mail": p.email or "",
+                    "Administrator": "yes" if p.is_admin else "", "Disabled": "yes" if p.disabled else "",
+                    "Practices": p.practices} for p in people),
         hide_index=True,
     )
     others = [p for p in people if p.id != me.id]
@@ -83,7 +85,7 @@ if me.is_admin:
             if st.form_submit_button("Reset password"):
                 with errors.catch():
                     accounts.reset_password(run.db, me, chosen.id, temporary, run.now)
-                    flash("account_changed", f"Password reset for {chosen.display_name}; "
+                    flash("account_changed", f"Password reset for {plain(chosen.display_name)}; "
                                              "they must choose a new one at next sign-in.")
                 st.rerun()
         with state_col:
@@ -94,7 +96,7 @@ if me.is_admin:
                 accounts.set_admin(run.db, me, chosen.id, not chosen.is_admin, run.now)
                 st.rerun()
         with st.form("add_role", clear_on_submit=True):
-            st.write(f"Give {chosen.display_name} a role in {practice.name}")
+            st.write(f"Give {plain(chosen.display_name)} a role in {plain(practice.name)}")
             errors = field_errors("add_role")
             new_role = st.selectbox("Role", ROLES, format_func=ROLE_LABELS.get, key="add_role_role")
             new_discipline = st.selectbox("Discipline", DISCIPLINES, key="add_role_discipline")
@@ -122,5 +124,5 @@ if me.is_admin:
                 accounts.create_person(run.db, me, username=admin_username, display_name=admin_name,
                                        email=admin_email, password=admin_password, is_admin=True,
                                        must_change_password=True, now=run.now)
-                flash("account_changed", f"Added administrator {admin_name.strip()}.")
+                flash("account_changed", f"Added administrator {plain(admin_name)}.")
             st.rerun()

@@ -4,6 +4,7 @@ from carecoord.people import ADMIN
 from carecoord.store import accounts, personal_data
 from carecoord.ui import session
 from carecoord.ui.forms import field_errors, show_field_error
+from carecoord.ui.text import plain
 
 run = session.page(ADMIN)
 me = run.person
@@ -14,7 +15,7 @@ st.write("Export everything carecoord holds about one person (a zip of one JSON 
          "reflections, stories and comments go; anonymous learning and assessment records that team reports "
          "depend on stay. Both are written to the audit log.")
 if erased := st.session_state.pop("erased", None):
-    st.success(f"Erased {erased}.")
+    st.success(f"Erased {plain(erased)}.")
 people = [p for p in accounts.all_accounts(run.db, me) if not p.username.startswith("erased-")]
 person = st.selectbox("Person", people, index=None, placeholder="Choose a person",
                       format_func=lambda p: f"{p.display_name} ({p.username})")
@@ -37,9 +38,9 @@ if person.id == me.id:
     st.stop()
 with st.form("erase"):
     errors = field_errors("erase")
-    st.warning(f"Erasing {person.display_name} cannot be undone. Export first if the person asked for a copy.",
+    st.warning(f"Erasing {plain(person.display_name)} cannot be undone. Export first if the person asked for a copy.",
                icon=":material/warning:")
-    typed = st.text_input(f"Type the username ({person.username}) to confirm")
+    typed = st.text_input(f"Type the username ({plain(person.username)}) to confirm")
     show_field_error(errors, "confirm")
     if st.form_submit_button("Erase this person", type="primary"):
         if typed.strip() != person.username:

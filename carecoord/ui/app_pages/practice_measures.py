@@ -7,6 +7,7 @@ from carecoord.people import LEAD
 from carecoord.store import accounts, measures as measure_store
 from carecoord.ui import chart, content, session
 from carecoord.ui.forms import field_errors, flash, show_field_error, show_flash
+from carecoord.ui.text import plain, table_rows
 
 run = session.page(LEAD)
 me = run.person
@@ -22,7 +23,7 @@ if not library.instruments:
     st.error("No practice instruments could be loaded; ask an administrator to check Manage > Content.")
     st.stop()
 practice = practices[0] if len(practices) == 1 else st.selectbox("Practice", practices, format_func=lambda p: p.name)
-st.caption(f"{practice.name}: how well the practice is set up to coordinate care (capability self-assessment) "
+st.caption(f"{plain(practice.name)}: how well the practice is set up to coordinate care (capability self-assessment) "
            "and how well its disciplines work together (team survey), measured now and again and compared over time.")
 
 instrument_id = st.segmented_control("Measure", [i.id for i in library.instruments], required=True,
@@ -85,7 +86,7 @@ elif isinstance(instrument, CapabilityInstrument):
         chosen = {}
         for theme in domain.themes:
             before = answers.get(theme.id)
-            st.markdown(f"**{theme.title}**")
+            st.markdown(f"**{plain(theme.title)}**")
             level = st.radio("Level", [1, 2, 3, 4], key=f"cap-level-{current.id}-{theme.id}",
                              index=before.level - 1 if before else None,
                              format_func=lambda n, t=theme: f"Level {n}: {t.levels[n]}")
@@ -108,7 +109,7 @@ elif isinstance(instrument, CapabilityInstrument):
                         run.db, me, current.id, instrument,
                         {tid: ThemeAnswer(level, extent == "complete", note) for tid, (level, extent, note)
                          in chosen.items()}, run.now)
-                    flash("measure", f"Saved the answers for {domain.title}.")
+                    flash("measure", f"Saved the answers for {plain(domain.title)}.")
                     answered_now = set(answers) | set(chosen)
                     st.session_state["capability_next_domain"] = next(
                         (d.id for d in instrument.domains if any(t.id not in answered_now for t in d.themes)),
@@ -182,12 +183,12 @@ if isinstance(instrument, CapabilityInstrument):
     chosen_admin = st.selectbox("Answers of", [a for a, _ in reversed(results)],
                                 format_func=lambda a: f"{a.administered_on:%d %B %Y}")
     answers = measure_store.capability_answers(run.db, me, chosen_admin.id)
-    st.dataframe([{
+    st.dataframe(table_rows({
         "Domain": d.title, "Theme": t.title, "Level": answers[t.id].level if t.id in answers else None,
         "Partial or complete": ("complete" if answers[t.id].complete else "partial") if t.id in answers else "",
         "Points": measures.theme_points(answers[t.id].level, answers[t.id].complete) if t.id in answers else None,
         "Evidence": answers[t.id].note if t.id in answers else "",
-    } for d in instrument.domains for t in d.themes], hide_index=True)
+    } for d in instrument.domains for t in d.themes), hide_index=True)
     csv_rows = []
     for a, score in results:
         given = measure_store.capability_answers(run.db, me, a.id)

@@ -5,6 +5,7 @@ from carecoord.people import ADMIN
 from carecoord.store import accounts
 from carecoord.ui import session
 from carecoord.ui.forms import field_errors, show_field_error
+from carecoord.ui.text import plain, table_rows
 
 run = session.page(ADMIN)
 
@@ -12,8 +13,8 @@ st.title("Practices")
 practices = accounts.practices_for(run.db, run.person)
 if practices:
     st.dataframe(
-        [{"Practice": p.name, "Setting": p.setting, "Time zone": p.timezone, "Demo": "yes" if p.is_demo else ""}
-         for p in practices],
+        table_rows({"Practice": p.name, "Setting": p.setting, "Time zone": p.timezone,
+                    "Demo": "yes" if p.is_demo else ""} for p in practices),
         hide_index=True,
     )
 else:
@@ -38,7 +39,7 @@ with st.form("add_practice", clear_on_submit=True):
             st.session_state["practice_added"] = name
         st.rerun()
 if added := st.session_state.pop("practice_added", None):
-    st.success(f"Added {added}.")
+    st.success(f"Added {plain(added)}.")
 
 if practices:
     st.header("Change a practice's time zone")

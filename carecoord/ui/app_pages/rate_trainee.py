@@ -5,6 +5,7 @@ from carecoord.people import LEAD
 from carecoord.store import assessments
 from carecoord.ui import assessment_form, content, session
 from carecoord.ui.forms import show_flash
+from carecoord.ui.text import plain
 
 run = session.page(LEAD)
 me = run.person
@@ -25,7 +26,7 @@ st.caption("Rate what you have seen them do, on the same scale they use for them
 levels = assessments.effective_levels(run.db, me, trainee, run.now)
 draft = assessments.find_draft(run.db, me, trainee, competency.OBSERVER)
 if draft is None:
-    if st.button(f"Start rating {trainee.display_name}", type="primary"):
+    if st.button(f"Start rating {plain(trainee.display_name)}", type="primary"):
         assessments.open_draft(run.db, me, trainee, competency.OBSERVER, library.framework, run.now)
         st.rerun()
 else:

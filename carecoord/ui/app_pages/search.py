@@ -3,6 +3,7 @@ import streamlit as st
 from carecoord import search
 from carecoord.ui import content, registry, session
 from carecoord.ui.registry import LEARNERS
+from carecoord.ui.text import plain
 
 
 run = session.page(*LEARNERS)
@@ -15,11 +16,11 @@ query = st.text_input("Search the lessons", value=st.query_params.get("q", ""), 
 if query:
     st.query_params["q"] = query
     hits = search.search(library, query)
-    st.caption(f"{len(hits)} lesson(s) contain every word of “{query}”." if hits else
-               f"No lesson contains every word of “{query}”. Try fewer or different words.")
+    st.caption(f"{len(hits)} lesson(s) contain every word of “{plain(query)}”." if hits else
+               f"No lesson contains every word of “{plain(query)}”. Try fewer or different words.")
     for hit in hits:
         with st.container(border=True):
-            st.page_link(LESSON_PAGE, label=hit.lesson.title, icon=":material/menu_book:",
+            st.page_link(LESSON_PAGE, label=plain(hit.lesson.title), icon=":material/menu_book:",
                          query_params={"lesson": hit.lesson.id})
-            st.caption(f"{hit.module.order}. {hit.module.title}")
+            st.caption(f"{hit.module.order}. {plain(hit.module.title)}")
             st.text(hit.snippet)

@@ -6,6 +6,7 @@ from carecoord.people import FAMILY_FACULTY, LEAD, TEAM_MEMBER, TRAINEE
 from carecoord.store import measures as measure_store
 from carecoord.ui import content, session
 from carecoord.ui.forms import field_errors, flash, show_field_error, show_flash
+from carecoord.ui.text import plain
 
 run = session.page(TEAM_MEMBER, TRAINEE, LEAD, FAMILY_FACULTY)
 me = run.person
@@ -23,7 +24,7 @@ if not surveys:
 for survey in surveys:
     administration = survey.administration
     instrument = library.instrument(administration.instrument_id)
-    st.header(f"{instrument.title if instrument else 'Survey'}: {administration.practice_name}")
+    st.header(f"{plain(instrument.title) if instrument else 'Survey'}: {plain(administration.practice_name)}")
     st.caption(f"Opened {administration.administered_on:%d %B %Y}; open until your practice lead closes it.")
     if survey.answered:
         st.success("You have answered this survey. Thank you. Your answers are stored without your name, so nobody "

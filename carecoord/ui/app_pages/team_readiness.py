@@ -5,6 +5,7 @@ from carecoord.content.models import CapabilityInstrument
 from carecoord.people import LEAD
 from carecoord.store import accounts, measures as measure_store, readiness as readiness_store
 from carecoord.ui import chart, content, session
+from carecoord.ui.text import plain, table_rows
 
 run = session.page(LEAD)
 me = run.person
@@ -21,13 +22,13 @@ practice = practices[0] if len(practices) == 1 else st.selectbox("Practice", pra
 
 members = readiness_store.team_members(run.db, me, practice.id, framework)
 if not members:
-    st.info(f"{practice.name} has no care coordinators or leads yet. Add them on the People page.")
+    st.info(f"{plain(practice.name)} has no care coordinators or leads yet. Add them on the People page.")
     st.stop()
 levels = readiness_store.team_levels(run.db, me, practice.id, run.now)
 targets = sorted({m.target for m in members})
 st.write(
-    f"**{practice.name}**: {len(members)} care coordinators and leads, each at their level now (the same rule "
-    "as their own *My competencies* page: self-assessments and observer ratings of the last 12 months) "
+    f"**{plain(practice.name)}**: {len(members)} care coordinators and leads, each at their level now (the same "
+    "rule as their own *My competencies* page: self-assessments and observer ratings of the last 12 months) "
     "against the target for their role: "
     + ", ".join(f"{t} {framework.levels[t - 1].name}" for t in targets) + "."
 )
@@ -75,7 +76,7 @@ st.caption("Each cell is a person's level now against the target for their role:
            "self-assessment or observer rating in the last 12 months). A dash means not enough evidence. Hover "
            "over a cell for the competency's name.")
 with st.expander("The heatmap as a table"):
-    st.dataframe(table, hide_index=True)
+    st.dataframe(table_rows(table), hide_index=True)
 
 # Made when the button is pressed, not on every run of the page.
 st.download_button("Download readiness (CSV)", lambda: export.to_csv(readiness.export_rows(framework, members, levels)),
@@ -96,9 +97,11 @@ for d in by_domain:
         continue
     with st.expander(f"{d.name}: {len(d.below)} not yet at target"):
         people_col, modules_col = st.columns(2)
-        people_col.markdown("\n".join(f"- {m.name}: " + ("not enough evidence" if v is None else f"mean {v:.1f}, "
-                                                          f"target {m.target}") for m, v in d.below))
-        modules_col.markdown("\n".join(f"- {m.title}" for m in d.modules) or "No module builds this domain yet.")
+        people_col.markdown("\n".join(f"- {plain(m.name)}: " + ("not enough evidence" if v is None
+                                                                 else f"mean {v:.1f}, target {m.target}")
+                                       for m, v in d.below))
+        modules_col.markdown("\n".join(f"- {plain(m.title)}" for m in d.modules)
+                             or "No module builds this domain yet.")
 
 # ---------------------------------------------------------------- over rounds
 
@@ -131,10 +134,10 @@ if not compared:
 else:
     st.caption("Self minus observer over the competencies where a person has both: above zero, they rate "
                "themselves higher than observed. Large differences are worth a conversation, not a verdict.")
-    st.dataframe([{"Person": p.member.name, "Competencies compared": p.compared,
-                   "Self minus observer": round(p.mean_difference, 2), "Reading": p.reading} for p in compared],
-                 hide_index=True)
-    if unobserved := [p.member.name for p in person_calibration if not p.compared]:
+    st.dataframe(table_rows({"Person": p.member.name, "Competencies compared": p.compared,
+                             "Self minus observer": round(p.mean_difference, 2), "Reading": p.reading}
+                            for p in compared), hide_index=True)
+    if unobserved := [plain(p.member.name) for p in person_calibration if not p.compared]:
         st.caption("No observer rating in the last 12 months yet: " + ", ".join(unobserved) + ".")
     st.dataframe([{"Domain": d.name, "People compared": d.people if d.people >= 3 else "fewer than 3",
                    "Mean self minus observer": "fewer than 3" if d.mean_difference is None
