@@ -7,6 +7,7 @@ import streamlit as st
 from carecoord.people import ROLE_LABELS
 from carecoord.store import accounts
 from carecoord.ui import content, gate, registry, session
+from carecoord.ui.text import plain
 
 st.set_page_config(page_title="carecoord", page_icon=":material/diversity_1:", layout="wide")
 
@@ -28,13 +29,18 @@ def signed_out(run: session.Run) -> None:
 def signed_in(run: session.Run) -> None:
     person = run.person
     page = st.navigation(registry.navigation_for(person), expanded=True)
-    if accounts.only_demo_accounts(run.db):
+    demo_state = accounts.demo_state(run.db)
+    if demo_state == "only_demo":
         st.warning("DEMO: everything here is made-up demo data.", icon=":material/science:")
+    elif demo_state == "kept_on":
+        st.warning("Demo accounts are switched on: anyone who knows the published demo password can sign in "
+                   "as a demo person. An administrator switches them off under Manage > Practices.",
+                   icon=":material/science:")
     if person.is_admin and (errors := content.library().errors):
         st.error(f"{len(errors)} content file problem(s): some lessons are not being served. See Manage > Content.",
                  icon=":material/warning:")
     with st.sidebar:
-        st.markdown(f"**{person.display_name}**")
+        st.markdown(f"**{plain(person.display_name)}**")
         st.caption(", ".join(sorted(ROLE_LABELS[r] for r in person.roles)) or "No role yet")
         practices = session.practices_of(person)
         if len(practices) > 1:
@@ -48,11 +54,15 @@ def signed_in(run: session.Run) -> None:
             session.sign_out(run)
             st.rerun()
         session.sync_cookie(run)
+    # After st.stop() nothing can be written to session state, so "stopped" is set first.
+    st.session_state[registry.PAGE_OUTCOME] = "stopped"
     page.run()
+    st.session_state[registry.PAGE_OUTCOME] = "ok"
 
 
 run = session.start_run()
 content.base_styles()
+st.session_state[registry.PAGE_OUTCOME] = "not run"
 try:
     if run.person is None or run.person.must_change_password or run.locked:
         signed_out(run)
@@ -60,5 +70,6 @@ try:
         signed_in(run)
 except Exception:  # the person sees a plain message; the details go to the server log
     logging.getLogger("carecoord").exception("script run failed")
+    st.session_state[registry.PAGE_OUTCOME] = "error"
     st.error("Something went wrong and nothing was saved from the last action. Try again; if it keeps "
              "happening, tell your administrator the time it happened.")

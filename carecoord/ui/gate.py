@@ -9,6 +9,7 @@ from carecoord.people import ROLE_LABELS
 from carecoord.store import accounts
 from carecoord.ui import session
 from carecoord.ui.forms import field_errors, show_field_error
+from carecoord.ui.text import plain
 
 DEMO_PASSWORD = demo.DEMO_PASSWORD
 
@@ -80,15 +81,18 @@ def sign_in(run: session.Run) -> None:
     _demo_accounts(run)
 
 
-def _refused(run: session.Run, result: accounts.SignIn) -> None:
+WRONG = ("That username and password do not match an account that can sign in. If you are sure they are "
+         "right, ask your practice lead or administrator.")
+
+
+def _refused(run: session.Run, result: accounts.SignIn, wrong: str = WRONG) -> None:
     """The same words for an unknown name, a wrong password and an account that may not sign in."""
     if result.outcome == "wait":
         seconds = max(1, round((result.retry_at - run.now).total_seconds()))
         st.error(f"Too many wrong passwords for this username. Wait {seconds} second(s) and try again; "
                  "an administrator can let you try at once.")
     else:
-        st.error("That username and password do not match an account that can sign in. If you are sure "
-                 "they are right, ask your practice lead or administrator.")
+        st.error(wrong)
 
 
 def _finish_organisation_sign_in(run: session.Run, identity: session.OrganisationIdentity) -> None:
@@ -130,7 +134,7 @@ def unlock(run: session.Run) -> None:
     st.title("Are you still there?")
     st.info(f"You were signed out after {session.idle_minutes()} minutes without activity, so that nobody else "
             f"using this computer can act as you. Enter your password to carry on where you were, "
-            f"{run.person.display_name}.", icon=":material/lock_clock:")
+            f"{plain(run.person.display_name)}.", icon=":material/lock_clock:")
     with st.form("unlock"):
         password = st.text_input("Password", type="password", autocomplete="current-password")
         submitted = st.form_submit_button("Continue", type="primary")
@@ -140,7 +144,7 @@ def unlock(run: session.Run) -> None:
         if result.outcome == "ok":
             session.signed_in(result.token)
             st.rerun()
-        _refused(run, result)
+        _refused(run, result, wrong="That password is not right.")  # their own account: nothing to enumerate
     if st.button("Sign out"):
         session.sign_out(run)
         st.rerun()

@@ -1,6 +1,6 @@
 import streamlit as st
 
-from carecoord import cases as rules, clock
+from carecoord import cases as rules
 from carecoord.people import FAMILY_FACULTY, LEAD, TRAINEE
 from carecoord.store import cases
 from carecoord.ui import content, session, stories_widget
@@ -23,10 +23,14 @@ attempt = cases.latest_attempt(run.db, run.person, case.id)
 
 
 def save_reflection(attempt_id: int, phase_id: str, index: int, key: str) -> None:
+    # A callback runs before the script: act for whoever this tab may act for now, not the last run's person.
+    db, now, person = session.acting()
+    if person is None:
+        return
     phase = case.phase(phase_id)
     try:
-        cases.save_reflection(run.db, run.person, attempt_id, phase, index, st.session_state[key], clock.utcnow())
-        st.session_state[f"{key}-saved"] = f"Saved at {clock.utcnow():%H:%M:%S} UTC"
+        cases.save_reflection(db, person, attempt_id, phase, index, st.session_state[key], now)
+        st.session_state[f"{key}-saved"] = f"Saved at {now:%H:%M:%S} UTC"
     except cases.CaseError as error:
         st.session_state[f"{key}-saved"] = str(error)
 

@@ -56,8 +56,15 @@ if practices:
 if demo.is_loaded(run.db):
     st.header("Demo practice")
     if run.person.is_demo:
-        st.write("The demo can be removed by a real administrator once one exists.")
+        st.write("The demo can be removed, or kept on, by a real administrator once one exists.")
     else:
+        state = accounts.demo_state(run.db)
+        st.write("Demo accounts share a published password, so they cannot sign in once a real administrator "
+                 "exists, unless you keep them on here for training. The demo administrator never can.")
+        keep = st.toggle("Keep the demo accounts on (every page then says so)", value=state == "kept_on")
+        if keep != (state == "kept_on"):
+            accounts.keep_demo_on(run.db, run.person, keep, run.now)
+            st.rerun()
         st.write("Removing the demo deletes the demo practice and every demo account with their history.")
         if st.button("Remove the demo practice", type="secondary"):
             removed = accounts.remove_demo(run.db, run.person, run.now)
