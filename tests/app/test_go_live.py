@@ -177,3 +177,18 @@ def test_a_story_field_typed_after_the_idle_limit_is_not_saved(app_as, app_env):
     saved = [row[0] for row in db.execute("SELECT title FROM story")]
     assert "Before" in saved and "Typed two hours later" not in saved
     assert titles(at) == ["Are you still there?"]
+
+
+def test_an_administrator_lets_a_slowed_down_person_try_again_at_once(app_as, app_env):
+    for _ in range(6):
+        accounts.sign_in_with_password(database.connect(app_env), "demo-lead", "wrong wrong wrong", clock.utcnow())
+    assert accounts.sign_in_with_password(database.connect(app_env), "demo-lead", demo.DEMO_PASSWORD,
+                                          clock.utcnow()).outcome == "wait"
+    at = app_as("admin").switch_page(PEOPLE).run()
+    next(s for s in at.selectbox if s.label == "Account").set_value(
+        next(o for o in next(s for s in at.selectbox if s.label == "Account").options if "demo-lead" in o)).run()
+    next(b for b in at.button if b.label == "Let them try again now").click()
+    at.run()
+    assert "can try to sign in again now" in page_text(at)
+    assert accounts.sign_in_with_password(database.connect(app_env), "demo-lead", demo.DEMO_PASSWORD,
+                                          clock.utcnow()).outcome == "ok"

@@ -68,9 +68,14 @@ if me.is_admin:
     st.divider()
     st.header("All accounts")
     people = accounts.all_accounts(run.db, me)
+
+    def delayed(account: accounts.AccountRow) -> bool:
+        return account.sign_in_delayed_until is not None and account.sign_in_delayed_until > run.now
+
     st.dataframe(
         table_rows({"Name": p.display_name, "Username": p.username, "E-mail": p.email or "",
                     "Administrator": "yes" if p.is_admin else "", "Disabled": "yes" if p.disabled else "",
+                    "Sign-in": "waiting after wrong passwords" if delayed(p) else "",
                     "Practices": p.practices} for p in people),
         hide_index=True,
     )
@@ -95,6 +100,13 @@ if me.is_admin:
             if st.button("Remove administrator rights" if chosen.is_admin else "Make administrator"):
                 accounts.set_admin(run.db, me, chosen.id, not chosen.is_admin, run.now)
                 st.rerun()
+            if delayed(chosen):
+                st.caption(f"After wrong passwords, their next sign-in waits until "
+                           f"{chosen.sign_in_delayed_until:%H:%M:%S} UTC.")
+                if st.button("Let them try again now"):
+                    accounts.clear_sign_in_delay(run.db, me, chosen.id, run.now)
+                    flash("account_changed", f"{plain(chosen.display_name)} can try to sign in again now.")
+                    st.rerun()
         with st.form("add_role", clear_on_submit=True):
             st.write(f"Give {plain(chosen.display_name)} a role in {plain(practice.name)}")
             errors = field_errors("add_role")
