@@ -2,14 +2,18 @@
 
 Front matter is split off as a string and parsed with PyYAML's C safe loader (`parse_yaml`); `yaml.compose` runs
 only when something is wrong, to find the line. One bad file never stops the rest from loading:
-its errors are collected as `path:line: field: message`.
+its errors are collected as `path:line: field: message`. That includes what is not a file, links that lead
+nowhere or out of the content folder, files over the size limit, and YAML nested or aliased beyond reason.
 """
 
 from __future__ import annotations
 
+import errno
 import gc
 import hashlib
 import os
+import re
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -35,6 +39,12 @@ from carecoord.content.models import (
 )
 
 MAX_FILE_BYTES = 200_000
+# Lists and mappings inside each other (real content: 6). libyaml composes nodes by recursing in C, one call a
+# level: 25,000 levels overflowed the stack here, a segfault that takes the app down and that no `except` catches.
+MAX_DEPTH = 500
+# Values in one file's YAML once its aliases are expanded (real content: at most 1,300). `*name` repeats what
+# `&name` marks; nine aliases of nine aliases... make a few hundred bytes into billions of values.
+MAX_VALUES = 50_000
 FRAMEWORK_FILE = Path("competencies") / "framework.yaml"
 CONTENT_DIRS = ("curriculum", "cases", "competencies")
 
@@ -105,13 +115,70 @@ def parse_yaml(text: str) -> object:
     PyYAML's constructor spends most of a content load building these three kinds of node (measured
     on a library ten times ours, bench/README.md); every other node (numbers, dates, booleans,
     merge keys, unusual keys) goes to the safe constructor itself, so the result is the same.
+    Refused with a `yaml.YAMLError`, before any value is built: nesting deeper than MAX_DEPTH and aliases
+    that expand to more than MAX_VALUES values.
     """
+    if not _surely_shallow(text):
+        _check_depth(text)
     loader = _ContentLoader(text)
     try:
         node = loader.get_single_node()
-        return None if node is None else _build(loader, node)
+        if node is None:
+            return None
+        if "*" in text:  # only an alias can make the values outnumber the text's own nodes
+            _check_expansion(node)
+        return _build(loader, node)
     finally:
         loader.dispose()
+
+
+# A flow level opens with '[' or '{' (a '[' can open two: `[a: [`); a block level takes a column at a line's
+# start, of indentation or of an indicator ('- ', '? ', ': '). The longest such run that passes unchecked:
+_BLOCK_RUN = 100
+_DEEP_BLOCK = tuple((brk, re.compile(re.escape(brk) + "[ ?:-]{%d}" % _BLOCK_RUN))
+                    for brk in ("\n", "\r", "\x85", "\u2028", "\u2029"))  # each a line break to libyaml
+_DEEP_START = re.compile("[ ?:-]{%d}" % _BLOCK_RUN)
+
+
+def _surely_shallow(text: str) -> bool:
+    """Whether `text` surely nests no deeper than MAX_DEPTH, by the over-estimate above: 1-2% of a parse, where
+    counting the events (`_check_depth`) costs 60%."""
+    if 2 * (text.count("[") + text.count("{")) + _BLOCK_RUN + 2 > MAX_DEPTH or _DEEP_START.match(text):
+        return False
+    # `in` first: far quicker than a regex search for a line break the text does not have.
+    return not any(brk in text and pattern.search(text) for brk, pattern in _DEEP_BLOCK)
+
+
+def _check_depth(text: str) -> None:
+    """Raise where `text` nests deeper than MAX_DEPTH, counted on libyaml's events (its parser does not recurse)."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(None, None, f"nested more than {MAX_DEPTH} deep",
+                                                  event.start_mark)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def _check_expansion(node: yaml.Node) -> None:
+    """Raise when the node's values, aliases expanded, number more than MAX_VALUES. An alias is the very node it
+    names, reached again; the walk stops after MAX_VALUES steps, so a bomb, or an alias inside the node it names,
+    costs milliseconds."""
+    left, stack = MAX_VALUES, [node]
+    while stack:
+        node = stack.pop()
+        left -= 1
+        if left < 0:
+            raise yaml.composer.ComposerError(
+                None, None, f"its aliases (*name) expand to more than {MAX_VALUES:,} values", node.start_mark)
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.append(key)
+                stack.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
 
 
 def _build(loader: yaml.SafeLoader, node: yaml.Node) -> object:
@@ -123,7 +190,10 @@ def _build(loader: yaml.SafeLoader, node: yaml.Node) -> object:
         return {_build(loader, key): _build(loader, value) for key, value in node.value}
     if tag == _SEQ:
         return [_build(loader, item) for item in node.value]
-    return loader.construct_object(node, deep=True)
+    try:
+        return loader.construct_object(node, deep=True)
+    except (ValueError, OverflowError) as error:  # a date such as 2026-13-45, an integer of 5,000 digits
+        raise yaml.constructor.ConstructorError(None, None, str(error), node.start_mark) from None
 
 
 class _FileProblem(Exception):
@@ -137,18 +207,51 @@ class _Source:
 
     def __init__(self, root: Path, path: Path):
         self.rel = path.relative_to(root).as_posix()
-        raw = path.read_bytes()
-        if len(raw) > MAX_FILE_BYTES:
-            raise _FileProblem(ContentError(path=self.rel, line=1, field="file",
-                                            message=f"is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,}"))
+        raw = self._read(root, path)
         try:
-            self.text = raw.decode("utf-8")
+            # An editor's byte-order mark is no part of the text (and would hide the opening '---').
+            self.text = raw.decode("utf-8").removeprefix("\ufeff")
         except UnicodeDecodeError as error:
             line = raw[: error.start].count(b"\n") + 1
-            raise _FileProblem(ContentError(path=self.rel, line=line, field="file",
-                                            message=f"is not UTF-8 text (byte {error.start})")) from None
+            raise self.problem(line, "file", f"is not UTF-8 text (byte {error.start})") from None
         self.content_hash = hashlib.sha256(raw).hexdigest()[:16]
         self.yaml_text, self.body, self.yaml_first_line = self._split(path.suffix)
+
+    def _read(self, root: Path, path: Path) -> bytes:
+        """The file's bytes; what is not a regular file inside its content folder, or is too big, is a problem (and
+        is not read: a folder or a broken link made the loader raise, a FIFO would block, a huge file fill memory)."""
+        try:
+            info = path.stat()
+            if not stat.S_ISREG(info.st_mode):
+                raise self.problem(1, "file", "is a folder, not a file" if stat.S_ISDIR(info.st_mode)
+                                   else "is not a regular file")
+            self._check_inside(root, path)
+            if info.st_size > MAX_FILE_BYTES:
+                raise self.problem(1, "file", f"is {info.st_size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
+            with path.open("rb") as file:
+                raw = file.read(MAX_FILE_BYTES + 1)
+        except FileNotFoundError:
+            raise self.problem(1, "file", f"is a link to {os.readlink(path)}, which does not exist"
+                               if path.is_symlink() else "was removed while loading") from None
+        except OSError as error:
+            raise self.problem(1, "file", "is a link in a loop of links" if error.errno == errno.ELOOP
+                               else f"cannot be read: {error.strerror}") from None
+        if len(raw) > MAX_FILE_BYTES:  # grew since the stat
+            raise self.problem(1, "file", f"is over {MAX_FILE_BYTES:,} bytes; the limit is {MAX_FILE_BYTES:,}")
+        return raw
+
+    def _check_inside(self, root: Path, path: Path) -> None:
+        """Only what is under review in its content folder is served (the folder itself may be a link, a deployment's
+        choice). Resolved only when a link lies below the folder: two realpaths a file cost more than its reading."""
+        top, *below = path.relative_to(root).parts
+        inner, linked = str(root / top), False
+        for part in below:
+            inner = os.path.join(inner, part)
+            linked = linked or os.path.islink(inner)
+        if linked:
+            folder, target = os.path.realpath(root / top), os.path.realpath(path)
+            if os.path.commonpath((folder, target)) != folder:
+                raise self.problem(1, "file", f"is a link to {target}, outside {top}/")
 
     def _split(self, suffix: str) -> tuple[str, str, int]:
         if suffix != ".md":
@@ -290,7 +393,7 @@ def _check_codes(source: _Source, competencies: tuple[str, ...], codes: set[str]
 
 def _load_framework(root: Path, collect) -> Framework | None:
     path = root / FRAMEWORK_FILE
-    if not path.exists():
+    if not os.path.lexists(path):  # a broken link is reported by _Source, not as missing
         collect(_FileProblem(ContentError(path=FRAMEWORK_FILE.as_posix(), line=1, field="file",
                                           message="is missing: modules cannot name competencies")))
         return None
@@ -306,7 +409,7 @@ def _folder_head(root: Path, folder: Path, name: str, model: type[FolderHead], p
                  ids: _Ids, collect):
     """Read and check a folder's head file (module.md, case.md); None, with the error kept, when it fails."""
     path = folder / name
-    if not path.exists():
+    if not os.path.lexists(path):
         collect(_FileProblem(ContentError(path=(folder.relative_to(root) / name).as_posix(), line=1, field="file",
                                           message=f"is missing: the folder's {parts} are not served")))
         return None
@@ -351,7 +454,7 @@ def _load_curriculum(root: Path, codes: set[str], retired_codes: set[str], ids: 
 
 def _load_tracks(root: Path, module_ids: set[str], ids: _Ids, collect) -> list[Track]:
     path = root / "curriculum" / "tracks.yaml"
-    if not path.exists():
+    if not os.path.lexists(path):
         return []
     try:
         source = _Source(root, path)
