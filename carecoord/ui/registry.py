@@ -83,6 +83,10 @@ PAGES: tuple[PageSpec, ...] = (
 
 
 LESSON = "carecoord/ui/app_pages/lesson.py"
+# Session-state key where the router records how this run's page ended: "ok" (it returned),
+# "stopped" (it ended its run with st.stop(), as a page does after drawing why it has no more to show),
+# "error" (the router caught an exception and drew its message instead), or "not run" (signed out).
+PAGE_OUTCOME = "_carecoord_page_outcome"
 MY_LEARNING = "carecoord/ui/app_pages/my_learning.py"
 
 
@@ -90,6 +94,12 @@ def page(path: str) -> st.Page:
     """The page at `path`, to pass to st.page_link: a link to a Page object skips finding the page's
     file again, which a link to a path does every time (a list of lessons has dozens of links)."""
     return _st_page(next(spec for spec in PAGES if spec.path == path))
+
+
+def may_open(path: str, person: Person | None) -> bool:
+    """Whether `path` is in the person's navigation: st.page_link to a page outside it raises."""
+    spec = next(spec for spec in PAGES if spec.path == path)
+    return person is not None and spec.open_to(person)
 
 
 def _st_page(spec: PageSpec, default: bool = False) -> st.Page:

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import streamlit as st
 
 from carecoord import clock, permissions, stories as rules
+from carecoord.people import Person
 from carecoord.store import accounts, stories
 from carecoord.ui import content, registry, session
 from carecoord.ui.forms import field_errors, show_field_error
@@ -75,17 +76,20 @@ def show(run: session.Run, story: stories.Published, reflection: stories.Reflect
         st.markdown("**Questions to discuss**")
         content.user_markdown("\n".join(f"{number}. {question}" for number, question in
                                         enumerate(story.questions, start=1)))
-    speaks_to(library, story.modules, story.phases, story.competencies)
+    speaks_to(library, story.modules, story.phases, story.competencies, reader=run.person)
     reflection_form(run, story, reflection, key=key)
 
 
-def speaks_to(library, modules, phases, competencies) -> None:
-    """The modules (linked to their first lesson), case phases and competencies a story speaks to."""
+def speaks_to(library, modules, phases, competencies, *, reader: Person | None) -> None:
+    """The modules, case phases and competencies a story speaks to. A module links to its first lesson
+    when the reader has the Lesson page (an administrator does not: they see its title)."""
     known_modules = [m for m in (library.module(i) for i in modules) if m is not None]
     phase_names = [name for name in (phase_title(library, p) for p in phases) if name]
     framework = library.framework
     names = {c.code: c.name for c in framework.competencies} if framework else {}
-    if known_modules:
+    if known_modules and not registry.may_open(registry.LESSON, reader):
+        st.markdown("**Modules:** " + "; ".join(plain(m.title) for m in known_modules))
+    elif known_modules:
         st.markdown("**Modules:**")
         for module in known_modules:
             if module.lessons:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,38 @@ AS = {
     "trainee": "demo-trainee",
     "family_faculty": "demo-faculty",
 }
+
+
+class _RouterErrors(logging.Handler):
+    """Collects the router's "script run failed" records (AppTest runs the script in this process)."""
+
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record):
+        if record.getMessage() == "script run failed":
+            self.records.append(record)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """Any exception the router catches fails the test: the router draws its own message instead, so
+    AppTest's `exception` list stays empty and the title is already drawn. A test that means to
+    trigger one says so with @pytest.mark.script_error_expected."""
+    handler = _RouterErrors()
+    logger = logging.getLogger("carecoord")
+    logger.addHandler(handler)
+    try:
+        result = yield
+    finally:
+        logger.removeHandler(handler)
+    if handler.records and item.get_closest_marker("script_error_expected") is None:
+        details = "\n".join(handler.format(r) + "\n" + logging.Formatter().formatException(r.exc_info)
+                            for r in handler.records if r.exc_info)
+        pytest.fail(f"the router caught {len(handler.records)} exception(s) from a page:\n{details}",
+                    pytrace=False)
+    return result
 
 
 @pytest.fixture(autouse=True)

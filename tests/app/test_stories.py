@@ -8,7 +8,9 @@ import pytest
 from carecoord import db as database
 from carecoord.demo import stories as demo_stories
 from carecoord.store import accounts, stories
+from carecoord.content import load_library
 from carecoord.content.render import render as content_render
+from carecoord.ui.text import plain
 from tests.app.conftest import new_app, page_text, sign_in_as, titles
 from tests.streamlit_markdown import read
 
@@ -16,6 +18,7 @@ MY_STORIES = "carecoord/ui/app_pages/my_stories.py"
 REVIEW = "carecoord/ui/app_pages/story_review.py"
 VOICES = "carecoord/ui/app_pages/family_voices.py"
 LESSON = "carecoord/ui/app_pages/lesson.py"
+TRANSITIONS = load_library().module("school-and-adult-transitions")  # the story in review speaks to it
 
 STORY = ("Our daughter came home from the NICU with a feeding pump, oxygen and eleven specialists. Nobody told us "
          "who to call first. Our coordinator sat with us and drew a care map, and asked who owned each line on it. "
@@ -318,6 +321,26 @@ def test_others_cannot_open_my_stories(app_as, who):
 @pytest.mark.parametrize("who", ["lead", "admin"])
 def test_leads_and_administrators_open_story_review(app_as, who):
     assert titles(app_as(who).switch_page(REVIEW).run()) == ["Story review"]
+
+
+def test_administrator_reviews_a_module_linked_story_and_sees_the_module_by_name(app_as, app_env):
+    # The story in review speaks to a module; an administrator has no Lesson page to link to.
+    at = app_as("admin").switch_page(REVIEW).run()
+    assert demo_stories.IN_REVIEW_TITLE in widget(at.selectbox, "Story waiting for review").options[0]
+    assert f"**Modules:** {plain(TRANSITIONS.title)}" in page_text(at)
+    assert not at.get("page_link")
+    assert [s.value for s in at.header][-1] == "Your decision"  # the last thing the page draws
+    at = click(at, "Approve and publish")
+    assert f'Published "{demo_stories.IN_REVIEW_TITLE}"' in page_text(at)
+    assert story_row(app_env, demo_stories.IN_REVIEW_TITLE)["status"] == "published"
+
+
+def test_lead_reviewing_a_module_linked_story_gets_a_link_to_its_first_lesson(app_as):
+    at = app_as("lead").switch_page(REVIEW).run()
+    links = [link.proto for link in at.get("page_link")]
+    assert [(link.label, link.query_string) for link in links] == [
+        (TRANSITIONS.title, f"lesson={TRANSITIONS.lessons[0].id}")]
+    assert [s.value for s in at.header][-1] == "Your decision"
 
 
 @pytest.mark.parametrize("who", ["trainee", "family_faculty"])

@@ -52,10 +52,42 @@ class Server:
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
 
+    def log_size(self) -> int:
+        return self.log_path.stat().st_size
+
+    def log_since(self, offset: int) -> str:
+        with self.log_path.open("rb") as log:
+            log.seek(offset)
+            return log.read().decode(errors="replace")
+
+
+# Every server this session started (their logs outlive them), for the check after each test.
+_STARTED: list[Server] = []
+# What a server's log shows when a script run failed: the router logs "script run failed" with the
+# traceback of the exception it caught (and draws its own message, so the page can look fine).
+LOG_FAILURES = ("script run failed", "Traceback")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """Any exception a server logs while a test runs fails the test (the router catches a page's
+    exception and draws its own message, so the browser alone may not show it). A test that means to
+    trigger one says so with @pytest.mark.script_error_expected."""
+    offsets = {id(server): server.log_size() for server in _STARTED}
+    result = yield
+    if item.get_closest_marker("script_error_expected") is None:
+        time.sleep(0.2)  # the server writes its log a moment after the browser has the page
+        for server in _STARTED:
+            text = server.log_since(offsets.get(id(server), 0))
+            if any(marker in text for marker in LOG_FAILURES):
+                pytest.fail(f"the server at {server.url} logged an error during this test:\n{text[-6000:]}",
+                            pytrace=False)
+    return result
+
 
 def start_server(tmp: Path, *, demo: bool = True, content_root: Path | None = None) -> Server:
     db_path = tmp / "e2e.db"
-    env = {**os.environ, "CARECOORD_DB": str(db_path)}
+    env = {**os.environ, "CARECOORD_DB": str(db_path), "PYTHONUNBUFFERED": "1"}
     if content_root is not None:
         env["CARECOORD_CONTENT"] = str(content_root)
     if demo:
@@ -74,7 +106,8 @@ def start_server(tmp: Path, *, demo: bool = True, content_root: Path | None = No
     while time.monotonic() < deadline:
         try:
             if urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                return Server(url, db_path, process, log_path)
+                _STARTED.append(running := Server(url, db_path, process, log_path))
+                return running
         except OSError:
             time.sleep(0.2)
     process.kill()

@@ -103,7 +103,7 @@ def preview(story: stories.Story) -> None:
         if story.questions:
             st.markdown("**Questions to discuss**")
             content.user_markdown("\n".join(f"{n}. {q}" for n, q in enumerate(story.questions, start=1)))
-        stories_widget.speaks_to(library, story.modules, story.phases, story.competencies)
+        stories_widget.speaks_to(library, story.modules, story.phases, story.competencies, reader=me)
 
 
 def comments(story: stories.Story) -> None:

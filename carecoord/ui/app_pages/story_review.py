@@ -76,7 +76,7 @@ with st.container(border=True):
     if story.questions:
         st.markdown("**Questions to discuss**")
         content.user_markdown("\n".join(f"{n}. {q}" for n, q in enumerate(story.questions, start=1)))
-    stories_widget.speaks_to(library, story.modules, story.phases, story.competencies)
+    stories_widget.speaks_to(library, story.modules, story.phases, story.competencies, reader=me)
 
 with st.expander("History"):
     for event in stories.history(run.db, me, story.id):
