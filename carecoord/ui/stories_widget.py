@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import streamlit as st
 
-from carecoord import clock, permissions, stories as rules
+from carecoord import permissions, stories as rules
 from carecoord.people import Person
 from carecoord.store import accounts, stories
 from carecoord.ui import content, registry, session
@@ -108,16 +108,9 @@ def phase_title(library, phase_id: str) -> str | None:
     return None
 
 
-def acting() -> tuple:
-    """For on_change/on_click callbacks, which run before the page: this tab's person, read again, and the time."""
-    db = session.database()
-    now = clock.utcnow()
-    return db, now, accounts.person_for_token(db, session.token(), now)
-
-
 def _save_reflection(story_id: int, key: str) -> None:
     errors = field_errors(f"reflect-{key}")
-    db, now, person = acting()
+    db, now, person = session.acting()
     if person is None:
         return
     with errors.catch():

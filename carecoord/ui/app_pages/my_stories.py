@@ -22,13 +22,10 @@ FLASH, CONSENT_FLASH = "my_story", "my_story_consent"
 # ---------------------------------------------------------------- autosave (on_change callbacks)
 
 
-_acting = stories_widget.acting
-
-
 def _autosave(story_id: int, field: str) -> None:
     value = st.session_state.get(f"s{story_id}-{field}")
     problems = st.session_state.setdefault(f"_s{story_id}-problems", {})
-    db, now, person = _acting()
+    db, now, person = session.acting()
     if person is None:
         return
     try:
@@ -39,7 +36,7 @@ def _autosave(story_id: int, field: str) -> None:
 
 
 def _mark(story_id: int, text: str, intended: bool) -> None:
-    db, now, person = _acting()
+    db, now, person = session.acting()
     if person is None:
         return
     try:
@@ -49,7 +46,7 @@ def _mark(story_id: int, text: str, intended: bool) -> None:
 
 
 def _new_story() -> None:
-    db, now, person = _acting()
+    db, now, person = session.acting()
     if person is None:
         return
     story = stories.create_draft(db, person, now)
