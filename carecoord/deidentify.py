@@ -19,6 +19,7 @@ capitalised word followed by "syndrome", "disease" and the like is a condition, 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -191,21 +192,38 @@ _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _STREET = (r"(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Way|Place|Pl|Terrace|"
            r"Close|Crescent|Circle|Cir|Highway|Hwy|Parkway|Pkwy|Row|Square|Sq|Gardens|Grove|Mews)\b\.?")
 
+# The check runs on every run of My stories and Story review, on whatever an author pasted, so no
+# pattern may take more than linear time on hostile text (20,000 characters of "a." took the bare
+# web-address pattern 14 s, "MRN" and 500 spaces took the labelled-number pattern 4 s: bench/README.md).
+# Three habits keep them linear, and each leaves what a pattern finds in real text unchanged:
+# - a run that nothing after it can take back is possessive (`\s*+`, `[a-z0-9-]++`): the regex engine
+#   never tries the ways of splitting it that cannot change the outcome;
+# - an e-mail address or a bare web address is tried in full only where its run of characters starts
+#   (the lookbehind), and anywhere else only as far as the longest real one (64 characters before the @,
+#   DNS labels of at most 63 characters, at most 10 of them): otherwise the engine would scan the rest of
+#   the run again from every character in it;
+# - `_name_spans` looks back from a word a bounded distance, and finds line starts once per text.
+_LOCAL = r"[A-Za-z0-9._%+-]"  # a character of an e-mail address before the @
+_LABEL = r"[a-z0-9-]"  # a character of a web address's host name (case-insensitive)
+_TLDS = r"(?:com|org|net|edu|gov|io|info|blog|me|us|uk|ca|au|nz|ie)"
+
 # Each detector: (kind, compiled pattern, group to flag). Earlier detectors claim text first.
 _DETECTORS: tuple[tuple[str, re.Pattern, int], ...] = (
-    ("email", re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"), 0),
+    ("email", re.compile(rf"(?:(?<!{_LOCAL}){_LOCAL}++|{_LOCAL}{{1,64}}+)@"
+                         r"[A-Za-z0-9-]++(?:\.[A-Za-z0-9-]++)*\.[A-Za-z]{2,}"), 0),
     ("web", re.compile(r"(?:\bhttps?://|\bwww\.)[^\s<>()\[\]\"']+", re.IGNORECASE), 0),
-    ("web", re.compile(r"\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|org|net|edu|gov|io|info|blog|me|us|uk|"
-                       r"ca|au|nz|ie)\b(?:/[^\s<>()\[\]\"']*)?", re.IGNORECASE), 0),
+    ("web", re.compile(rf"\b(?:(?<![a-z0-9.-])[a-z0-9]{_LABEL}*+(?:\.{_LABEL}++)*"
+                       rf"|[a-z0-9]{_LABEL}{{0,62}}+(?:\.{_LABEL}{{1,63}}+){{0,9}})"
+                       rf"\.{_TLDS}\b(?:/[^\s<>()\[\]\"']*)?", re.IGNORECASE), 0),
     ("record", re.compile(r"\b\d{3}-\d{2}-\d{4}\b"), 0),  # social security number
     ("record", re.compile(
         r"\b(?:MRN|medical record(?: number)?|record (?:number|no\.?)|hospital (?:number|no\.?)|"
         r"member(?:ship)? (?:ID|number|no\.?)|policy (?:number|no\.?)|insurance (?:ID|number|no\.?|card)|"
         r"Medicaid (?:ID|number|no\.?)|Medicare (?:ID|number|no\.?)|NHS (?:number|no\.?)|subscriber ID|"
         r"case (?:number|no\.?)|account (?:number|no\.?)|ID(?: number)?|SSN|social security number)"
-        r"\s*(?:is|was|:|#|no\.?)?\s*#?\s*([A-Z]{0,4}[- ]?\d[\dA-Z-]{3,})", re.IGNORECASE), 1),
+        r"\s*+(?:is|was|:|#|no\.?)?\s*+#?\s*+([A-Z]{0,4}[- ]?\d[\dA-Z-]{3,})", re.IGNORECASE), 1),
     ("birth_date", re.compile(
-        r"\b(?:DOB|D\.O\.B\.?|date of birth|born(?: on)?|birthday)(?:\s+(?:is|was|on))?[:\s]+(?:the\s+)?("
+        r"\b(?:DOB|D\.O\.B\.?|date of birth|born(?: on)?|birthday)(?:\s++(?:is|was|on))?[:\s]++(?:the\s++)?("
         rf"{_MONTH}\s+{_DAY}(?:,?\s+\d{{4}})?|{_DAY}(?:\s+of)?\s+{_MONTH}(?:,?\s+\d{{4}})?|"
         r"\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})|\d{4}-\d{2}-\d{2})", re.IGNORECASE), 1),
     ("date", re.compile(r"\b\d{4}-\d{2}-\d{2}\b"), 0),
@@ -267,15 +285,64 @@ def _mask_phrases(text: str) -> str:
     return "".join(chars)
 
 
-def _line_start(text: str, index: int) -> int:
-    return text.rfind("\n", 0, index) + 1
+_NEWLINE = re.compile("\n")
+_NOT_SPACE = re.compile(r"\S")
+_LIST_MARKER = re.compile(r"\s*+(?:[-*+>]|\d++[.)])")  # "- ", "* ", "1. " at the start of a line
+_LONGEST_ABBREVIATION = max(map(len, _ABBREVIATIONS))
 
 
-def _is_heading(text: str, index: int) -> bool:
-    return text[_line_start(text, index):].lstrip().startswith("#")
+class _Lines:
+    """A text's line starts, found once, and per line whether it is a heading or opens with a list marker.
+
+    Looking these up from each word instead (searching back for the newline, copying the line) cost time
+    in proportion to the line for every word on it: quadratic on one long line.
+    """
+
+    def __init__(self, text: str):
+        self.text = text
+        self.starts = [0, *(match.end() for match in _NEWLINE.finditer(text))]
+        self._heading: dict[int, bool] = {}
+        self._marker: dict[int, tuple[int, int] | None] = {}
+
+    def start(self, index: int) -> int:
+        """Where the line holding `index` starts: `text.rfind("\\n", 0, index) + 1`."""
+        return self.starts[bisect_right(self.starts, index) - 1]
+
+    def is_heading(self, index: int) -> bool:
+        """Whether the line holding `index` (not blank up to it) is a Markdown heading."""
+        start = self.start(index)
+        if start not in self._heading:
+            found = _NOT_SPACE.search(self.text, start)
+            self._heading[start] = found is not None and found.group() == "#"
+        return self._heading[start]
+
+    def only_list_marker_up_to(self, index: int) -> bool:
+        """Whether `text[line start: index + 1].strip()` is a list marker and nothing else ("-", "2.")."""
+        start = self.start(index)
+        if start not in self._marker:
+            marker = _LIST_MARKER.match(self.text, start)
+            after = _NOT_SPACE.search(self.text, marker.end()) if marker else None
+            self._marker[start] = (marker.end(), after.start() if after else len(self.text)) if marker else None
+        found = self._marker[start]
+        # The marker ends within the line up to `index`, and only spaces follow it up to `index`.
+        return found is not None and found[0] <= index + 1 and found[1] > index
 
 
-def _sentence_initial(text: str, start: int) -> bool:
+def _ends_abbreviation(text: str, i: int) -> bool:
+    """Whether the word ending at `i`, less any opening quotes or brackets before it, is an abbreviation.
+
+    The same answer as `text[word start: i + 1].lower().lstrip(_OPENERS) in _ABBREVIATIONS`, without
+    walking back further than an abbreviation can reach (a long word ends no abbreviation).
+    """
+    start = i
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+        if text[start] not in _OPENERS and i - start + 1 > _LONGEST_ABBREVIATION:
+            return False
+    return text[start: i + 1].lower().lstrip(_OPENERS) in _ABBREVIATIONS
+
+
+def _sentence_initial(text: str, start: int, lines: _Lines) -> bool:
     """True when the word at `start` opens a sentence, a line, a list item, a table cell or a quote."""
     i = start - 1
     if i >= 0 and text[i] in "\"“‘'(":
@@ -284,16 +351,11 @@ def _sentence_initial(text: str, start: int) -> bool:
         i -= 1
     if i < 0 or text[i] == "\n":
         return True
-    # list markers: "- ", "* ", "1. " at the start of a line
-    line = text[_line_start(text, i): i + 1].strip()
-    if re.fullmatch(r"(?:[-*+>]|\d+[.)])", line):
+    if lines.only_list_marker_up_to(i):
         return True
     if text[i] in _SENTENCE_END:
         # "Dr. Patel": the full stop of an abbreviation does not end a sentence.
-        j = i
-        while j >= 0 and not text[j].isspace():
-            j -= 1
-        return text[j + 1: i + 1].lower().lstrip(_OPENERS) not in _ABBREVIATIONS
+        return not _ends_abbreviation(text, i)
     return False
 
 
@@ -312,13 +374,14 @@ def _allowed(word: str) -> bool:
 
 def _name_spans(text: str, claimed: list[bool]) -> list[_Span]:
     masked = _mask_phrases(text)
+    lines = _Lines(masked)
     words = []  # (start, end, word, initial)
     for match in _WORD.finditer(masked):
         word = _strip_word(match.group())
         if not word or any(claimed[match.start(): match.start() + len(word)]):
             continue
         start = match.start()
-        initial = _sentence_initial(masked, start) or _is_heading(masked, start)
+        initial = _sentence_initial(masked, start, lines) or lines.is_heading(start)
         words.append((start, start + len(word), word, initial))
 
     mid_capitalised = {w for _, _, w, initial in words if not initial and _capitalised(w)}

@@ -4,6 +4,9 @@ Measured on this corpus: every identifying example caught (all 12 kinds, 37 exam
 harmless sentences flagged (3.5%; the limit is 1 in 5). docs/decisions.md records the figure.
 """
 
+import subprocess
+import sys
+
 import pytest
 
 from carecoord import deidentify
@@ -193,3 +196,67 @@ def test_a_long_story_is_checked_in_reasonable_time():
     body = ("Rosa was home with Dr Okafor's plan and her Keppra; I told Rosa about it. " * 300)[:20_000]
     flags = deidentify.check(body)
     assert {f.text for f in flags} == {"Okafor", "Rosa"}
+
+
+def test_the_worked_examples_are_flagged_exactly_as_they_were():
+    # The patterns were rewritten to run in linear time (below); what they find in real text is unchanged.
+    for text, expected in IDENTIFYING:
+        assert flagged(text) == expected, text
+    assert {text: flagged(text) for text in HARMLESS if check(text)} == {
+        "She watched Frozen every single night in the PICU.": {("Frozen", "name")},
+        "She loved Peppa Pig and the sound of the suction machine, in that order.": {("Peppa Pig", "name")},
+    }
+
+
+# ---------------------------------------------------------------- hostile text
+
+HOSTILE_LENGTH = 20_000  # the story body's bound, about what My stories and Story review check on every run
+HOSTILE_BOUND_S = 1.0  # each took 0.01 to 0.15 s when written; before, up to 16 s, or days (bench/README.md)
+
+
+def hostile(unit: str, prefix: str = "", suffix: str = "") -> str:
+    text = prefix + unit * (HOSTILE_LENGTH // len(unit) + 1)
+    return text[: HOSTILE_LENGTH - len(suffix)] + suffix
+
+
+HOSTILE = {
+    "a. repeated": hostile("a."),  # the bare web-address pattern tried every start again
+    "1. repeated": hostile("1."),
+    "a- repeated": hostile("a-"),
+    "-a. repeated": hostile("-a."),
+    "long host labels": hostile("a-" * 31 + "a."),
+    "one run of letters": hostile("a"),  # the e-mail pattern scanned the run from every letter
+    "http:// then letters": hostile("a", prefix="http://"),
+    "@ repeated": hostile("@"),
+    "a@ repeated": hostile("a@"),
+    "MRN then spaces": hostile(" ", prefix="MRN", suffix="x"),  # three \s* in a row: cubic
+    "ID then spaces": hostile(" ", prefix="ID", suffix="x"),
+    "born then spaces": hostile(" ", prefix="born", suffix="x"),
+    "a:A repeated": hostile("a:A"),  # each name candidate walked back over the whole word
+    "|A repeated": hostile("|A"),
+    "digits then sentences": hostile(". Aa", prefix="1" * 10_000),  # the list-marker test re-read the line
+    "( then a:A": hostile("a:A", prefix="(" * 10_000),
+}
+
+_TIMED = """
+import sys, time
+from carecoord.deidentify import check
+text = sys.stdin.read()
+start = time.perf_counter()
+check(text)
+print(time.perf_counter() - start)
+"""
+
+
+@pytest.mark.parametrize("shape", HOSTILE)
+def test_the_check_stays_fast_on_hostile_text(shape):
+    """Timed in a child process: the regex engine cannot be interrupted, so a pattern gone catastrophic
+    would hang the suite instead of failing this test."""
+    text = HOSTILE[shape]
+    assert len(text) == HOSTILE_LENGTH
+    try:
+        done = subprocess.run([sys.executable, "-c", _TIMED], input=text, capture_output=True, text=True,
+                              timeout=HOSTILE_BOUND_S + 10, check=True)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"checking {shape!r} did not finish in {HOSTILE_BOUND_S + 10:.0f} s")
+    assert float(done.stdout) < HOSTILE_BOUND_S, f"checking {shape!r} took {float(done.stdout):.2f} s"
