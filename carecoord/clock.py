@@ -26,15 +26,17 @@ def zone(name: str | None) -> ZoneInfo:
     """The IANA time zone by name; unknown names fall back to UTC rather than failing a page."""
     try:
         return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         return ZoneInfo("UTC")
 
 
 def is_zone(name: str) -> bool:
+    """Whether `name` is an IANA zone. A name over 255 characters made ZoneInfo raise OSError ("File name
+    too long") instead of saying no."""
     try:
         ZoneInfo(name)
         return True
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         return False
 
 

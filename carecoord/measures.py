@@ -117,6 +117,9 @@ def check_response(instrument: RelationalInstrument, response: SurveyResponse) -
     """Refuse an incomplete or out-of-range answer (a discipline is rated on all seven dimensions or skipped)."""
     if not response.from_discipline.strip():
         raise ValueError("Say which discipline you answer as.")
+    if response.from_discipline not in instrument.disciplines:
+        # Only the survey's own list: a discipline typed freely could single out who answered (and be any length).
+        raise ValueError("Choose the discipline you answer as from the survey's list.")
     if not response.ratings:
         raise ValueError("Rate at least one discipline you work with.")
     for discipline, scores in response.ratings.items():

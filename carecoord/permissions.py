@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from carecoord.people import LEAD, ROLES, ROLES_A_LEAD_MAY_ADD, TRAINEE, Person
 from carecoord.people import FAMILY_FACULTY
+from carecoord.stories import DRAFT, REVIEWERS_READ
 
 
 class PermissionDenied(Exception):
@@ -55,6 +56,14 @@ def may_observe(actor: Person, subject: Person) -> bool:
     if actor.disabled or actor.id == subject.id:
         return False
     return bool(actor.practice_ids(LEAD) & subject.practice_ids(TRAINEE))
+
+
+def may_read_assessment(actor: Person, subject: Person, rater_id: int, submitted: bool) -> bool:
+    """A submitted assessment: whoever may see the person rated. A draft, with its notes, is its rater's
+    alone: a lead's unfinished observation is neither the trainee's to read nor another lead's."""
+    if not submitted:
+        return not actor.disabled and actor.id == rater_id
+    return may_view_person(actor, subject)
 
 
 def may_view_team(actor: Person, practice_id: int) -> bool:
@@ -105,6 +114,22 @@ def may_review_story(actor: Person, author_id: int, practice_id: int) -> bool:
     if actor.disabled or actor.id == author_id:
         return False
     return actor.is_admin or actor.has_role(LEAD, practice_id)
+
+
+def may_read_story(actor: Person, author_id: int, practice_id: int, status: str) -> bool:
+    """Its text: the author always; a reviewer once the author has sent it (`stories.REVIEWERS_READ`),
+    never a draft that was not sent nor a withdrawn story."""
+    if may_edit_story(actor, author_id):
+        return True
+    return may_review_story(actor, author_id, practice_id) and status in REVIEWERS_READ
+
+
+def may_see_story_events(actor: Person, author_id: int, practice_id: int, status: str) -> bool:
+    """Its workflow (who did what, when): the author; a reviewer once it has left the author's drafts.
+    Comments go with the text: a reviewer sees them only where `may_read_story`."""
+    if may_edit_story(actor, author_id):
+        return True
+    return may_review_story(actor, author_id, practice_id) and status != DRAFT
 
 
 def may_review_stories(actor: Person) -> bool:

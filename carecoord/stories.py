@@ -31,6 +31,9 @@ STATUS_LABELS = {
     WITHDRAWN: "Withdrawn",
 }
 EDITABLE = (DRAFT, CHANGES_REQUESTED)
+# What reviewers read the text of: a story its author has sent for review, sent back for changes or
+# published; never a draft the author has not sent, nor a withdrawn story (its text waits to be purged).
+REVIEWERS_READ = (SUBMITTED, CHANGES_REQUESTED, PUBLISHED)
 
 # Actions and who may take them from which status.
 SUBMIT = "submit"

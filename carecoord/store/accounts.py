@@ -16,7 +16,7 @@ from typing import Literal
 
 from sqlite_utils import Database
 
-from carecoord import auth, permissions
+from carecoord import auth, limits, permissions
 from carecoord.clock import is_zone, iso, parse
 from carecoord.db import write
 from carecoord.errors import FieldError
@@ -205,9 +205,13 @@ def get_practice(db: Database, practice_id: int) -> Practice | None:
 def create_practice(db: Database, actor: Person, name: str, now: datetime, *, setting: str = "",
                     timezone: str = "UTC", is_demo: bool = False) -> int:
     require(permissions.may_manage_practices(actor))
-    name = name.strip()
+    name = limits.bounded(name.strip(), "name", limits.PRACTICE_NAME_MAX, what="the practice's name",
+                          error=AccountError)
     if not name:
         raise AccountError("Give the practice a name.", "name")
+    setting = limits.bounded(setting.strip(), "setting", limits.PRACTICE_SETTING_MAX, what="the setting",
+                             error=AccountError)
+    _check_timezone(timezone)
     if not is_zone(timezone):
         raise AccountError(f"{timezone!r} is not a time zone name; use one like Europe/London or America/Chicago.",
                            "timezone")
@@ -215,7 +219,7 @@ def create_practice(db: Database, actor: Person, name: str, now: datetime, *, se
         try:
             cursor = db.execute(
                 "INSERT INTO practice (name, setting, timezone, is_demo, created_at) VALUES (?, ?, ?, ?, ?)",
-                [name, setting.strip(), timezone, int(is_demo), iso(now)],
+                [name, setting, timezone, int(is_demo), iso(now)],
             )
         except sqlite3.IntegrityError:
             raise AccountError(f"A practice called {name!r} already exists.", "name") from None
@@ -223,8 +227,14 @@ def create_practice(db: Database, actor: Person, name: str, now: datetime, *, se
         return cursor.lastrowid
 
 
+def _check_timezone(timezone: str) -> None:
+    """A zone name no longer than any real one (the refusal below would repeat what was typed)."""
+    limits.bounded(timezone, "timezone", limits.TIMEZONE_MAX, what="the time zone name", error=AccountError)
+
+
 def set_practice_timezone(db: Database, actor: Person, practice_id: int, timezone: str, now: datetime) -> None:
     require(permissions.may_manage_practices(actor), "Only an administrator changes practice settings.")
+    _check_timezone(timezone)
     if not is_zone(timezone):
         raise AccountError(f"{timezone!r} is not a time zone name; use one like Europe/London or America/Chicago.",
                            "timezone")
@@ -312,9 +322,30 @@ def remove_demo(db: Database, actor: Person, now: datetime) -> int:
 
 def _check_username(username: str) -> str:
     username = username.strip()
-    if not (3 <= len(username) <= 40) or not all(c.isalnum() or c in "._-@" for c in username):
-        raise AccountError("Use 3 to 40 letters, digits, dots, dashes or underscores.", "username")
+    if not (3 <= len(username) <= limits.USERNAME_MAX) or not all(c.isalnum() or c in "._-@" for c in username):
+        raise AccountError(f"Use 3 to {limits.USERNAME_MAX} letters, digits, dots, dashes or underscores.",
+                           "username")
     return username
+
+
+def _check_display_name(display_name: str) -> str:
+    display_name = limits.bounded(display_name.strip(), "display_name", limits.DISPLAY_NAME_MAX, what="the name",
+                                  error=AccountError)
+    if not display_name:
+        raise AccountError("Give the person's name as colleagues know it.", "display_name")
+    return display_name
+
+
+def _check_email(email: str | None) -> str | None:
+    email = limits.bounded((email or "").strip(), "email", limits.EMAIL_MAX, what="the e-mail address",
+                           error=AccountError) or None
+    if email is not None and "@" not in email:
+        raise AccountError("That does not look like an e-mail address.", "email")
+    return email
+
+
+def _check_discipline(discipline: str) -> str:
+    return limits.bounded(discipline, "discipline", limits.DISCIPLINE_MAX, what="the discipline", error=AccountError)
 
 
 def _check_password(password: str) -> None:
@@ -326,16 +357,23 @@ def create_person(db: Database, actor: Person, *, username: str, display_name: s
                   now: datetime, email: str | None = None, is_admin: bool = False,
                   must_change_password: bool = False, is_demo: bool = False,
                   started_on: date | None = None, password_hash: str | None = None) -> int:
-    """Create an account. Only administrators create accounts without a practice role."""
-    require(permissions.may_administer_accounts(actor) or (not is_admin and actor.practice_ids("lead")),
-            "You do not have permission to create accounts.")
+    """Create an account without a practice role: administrators only (and SYSTEM, for the command
+    line and first-run set-up). A lead adds people with `add_person_to_practice`, which gives the new
+    account its role in the lead's practice in the same transaction."""
+    require(permissions.may_administer_accounts(actor), "Only an administrator creates accounts outside a practice.")
+    return _insert_person(db, actor, username=username, display_name=display_name, password=password, now=now,
+                          email=email, is_admin=is_admin, must_change_password=must_change_password,
+                          is_demo=is_demo, started_on=started_on, password_hash=password_hash)
+
+
+def _insert_person(db: Database, actor: Person, *, username: str, display_name: str, password: str,
+                   now: datetime, email: str | None = None, is_admin: bool = False,
+                   must_change_password: bool = False, is_demo: bool = False,
+                   started_on: date | None = None, password_hash: str | None = None) -> int:
+    """The account itself, every field checked before anything is written; the caller has checked who may."""
     username = _check_username(username)
-    display_name = display_name.strip()
-    if not display_name:
-        raise AccountError("Give the person's name as colleagues know it.", "display_name")
-    email = (email or "").strip() or None
-    if email is not None and ("@" not in email or len(email) > 254):
-        raise AccountError("That does not look like an e-mail address.", "email")
+    display_name = _check_display_name(display_name)
+    email = _check_email(email)
     if password_hash is None:
         _check_password(password)
         password_hash = auth.hash_password(password)
@@ -364,6 +402,7 @@ def add_membership(db: Database, actor: Person, person_id: int, practice_id: int
         raise AccountError(f"Unknown role {role!r}.", "role")
     require(permissions.may_add_member(actor, practice_id, role),
             "You may not give that role in that practice.")
+    discipline = _check_discipline(discipline)
     with write(db):
         try:
             db.execute(
@@ -380,13 +419,17 @@ def add_membership(db: Database, actor: Person, person_id: int, practice_id: int
 def add_person_to_practice(db: Database, actor: Person, practice_id: int, role: str, now: datetime, *,
                            username: str, display_name: str, password: str, email: str | None = None,
                            discipline: str = "", started_on: date | None = None) -> int:
-    """A new account with a role in one practice, in one transaction; must change password first."""
+    """A new account with a role in one practice, in one transaction; must change password first.
+
+    The only way a lead creates an account: it cannot exist without its role in the lead's practice.
+    """
     require(permissions.may_add_member(actor, practice_id, role),
             "You may not give that role in that practice.")
+    _check_discipline(discipline)
     with write(db):
-        person_id = create_person(db, actor, username=username, display_name=display_name,
-                                  password=password, email=email, now=now,
-                                  must_change_password=True, started_on=started_on)
+        person_id = _insert_person(db, actor, username=username, display_name=display_name,
+                                   password=password, email=email, now=now,
+                                   must_change_password=True, started_on=started_on)
         add_membership(db, actor, person_id, practice_id, role, now, discipline=discipline)
     return person_id
 

@@ -247,12 +247,17 @@ def submitted_assessments(db: Database, actor: Person, subject: Person) -> list[
 
 
 def answers_of(db: Database, actor: Person, assessment_id: int) -> dict[str, Answer]:
-    row = next(db.query("SELECT person_id FROM assessment WHERE id = ?", [assessment_id]), None)
+    """One assessment's answers with their notes: a submitted one for whoever may see the person rated, a
+    draft for its rater alone (`permissions.may_read_assessment`)."""
+    row = next(db.query("SELECT person_id, rater_id, status FROM assessment WHERE id = ?", [assessment_id]), None)
     if row is None:
         return {}
-    from carecoord.store.accounts import view_person
+    from carecoord.store.accounts import load_person
 
-    view_person(db, actor, row["person_id"])
+    subject = load_person(db, row["person_id"])
+    if subject is None or not permissions.may_read_assessment(actor, subject, row["rater_id"],
+                                                              submitted=row["status"] == "submitted"):
+        raise PermissionDenied("You may not see that assessment.")
     return {r["competency_code"]: Answer(r["level"], r["evidence_kind"], r["note"])
             for r in db.query("SELECT competency_code, level, evidence_kind, note FROM rating WHERE assessment_id = ?",
                               [assessment_id])}

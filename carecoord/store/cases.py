@@ -126,6 +126,8 @@ def answer_map_exercise(db: Database, person: Person, attempt_id: int, phase: Ph
         raise CaseError("This phase has no care-map exercise.")
     if not picked:
         raise CaseError("Pick at least one person or service.", "map")
+    if not set(picked) <= set(rules.map_exercise_choices(phase)):
+        raise CaseError("Pick from the people and services listed.", "map")
     result = rules.mark_map_exercise(phase, picked)
     with write(db):
         db.execute("""INSERT INTO case_map_answer (attempt_id, phase_id, picked, score, answered_at) VALUES (?, ?, ?, ?, ?)

@@ -31,6 +31,8 @@ def assign(db: Database, actor: Person, practice_id: int, module_ids: list[str],
     unknown = [m for m in module_ids if library.module(m) is None]
     if unknown:
         raise PlanError(f"Unknown module(s): {', '.join(unknown)}.", "modules")
+    if track_id is not None and library.track(track_id) is None:
+        raise PlanError("Choose a track from the list.", "track")
     timezone = _timezone(db, practice_id)
     if due_on < local_date(now, timezone):
         raise PlanError("The due day cannot be in the past.", "due_on")

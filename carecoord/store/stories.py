@@ -314,8 +314,11 @@ def review_queue(db: Database, actor: Person) -> list[Story]:
 
 
 def for_review(db: Database, actor: Person, story_id: int) -> Story:
+    """A story its reviewer may read: sent for review, sent back for changes or published (never a draft
+    its author has not sent, nor a withdrawn one)."""
     story = _load(db, story_id)
-    if story is None or not permissions.may_review_story(actor, story.author_id, story.practice_id):
+    if story is None or not permissions.may_review_story(actor, story.author_id, story.practice_id) \
+            or not permissions.may_read_story(actor, story.author_id, story.practice_id, story.status):
         raise PermissionDenied("You cannot review that story.")
     return story
 
@@ -348,16 +351,18 @@ def approve(db: Database, actor: Person, story_id: int, now: datetime, comment: 
 
 
 def history(db: Database, actor: Person, story_id: int) -> list[Event]:
-    """The story's workflow, for its author and its reviewers."""
+    """The story's workflow, for its author and its reviewers. A reviewer sees nothing of a draft its author
+    has not sent, and a withdrawn story's events without their comments (which may quote its text)."""
     story = _load(db, story_id)
-    if story is None or not (permissions.may_edit_story(actor, story.author_id)
-                             or permissions.may_review_story(actor, story.author_id, story.practice_id)):
+    if story is None or not permissions.may_see_story_events(actor, story.author_id, story.practice_id,
+                                                             story.status):
         raise PermissionDenied("You cannot see that story's history.")
+    comments = permissions.may_read_story(actor, story.author_id, story.practice_id, story.status)
     rows = db.query("""SELECT story_event.at, coalesce(person.display_name, 'System') AS actor_name, transition,
                               comment
                        FROM story_event LEFT JOIN person ON person.id = story_event.actor_id
                        WHERE story_id = ? ORDER BY story_event.id""", [story_id])
-    return [Event(**{**row, "at": parse(row["at"])}) for row in rows]
+    return [Event(**{**row, "at": parse(row["at"]), "comment": row["comment"] if comments else ""}) for row in rows]
 
 
 def purge_due(db: Database, actor: Person, now: datetime) -> int:

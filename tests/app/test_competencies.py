@@ -100,6 +100,24 @@ def test_trainee_cannot_open_another_persons_growth(app_as, app_env):
     assert not at.get("vega_lite_chart") and not at.dataframe
 
 
+@pytest.mark.parametrize(("who", "asked"), [("trainee", "99999999999999999999999"), ("trainee", "²"),
+                                           ("lead", "99999999999999999999999")])
+def test_a_growth_link_that_names_no_person_is_refused_with_a_message(app_as, who, asked):
+    # A number past SQLite's integers raised OverflowError from the query; "²" passed isdigit() and failed int().
+    at = app_as(who).switch_page(GROWTH)
+    at.query_params["person"] = asked
+    at.run()
+    assert "That link does not name a person" in page_text(at)
+    assert not at.get("vega_lite_chart") and not at.dataframe
+
+
+def test_a_growth_link_to_the_largest_id_is_an_ordinary_refusal(app_as):
+    at = app_as("trainee").switch_page(GROWTH)
+    at.query_params["person"] = str(2**63 - 1)
+    at.run()
+    assert "You can only see your own growth." in page_text(at)
+
+
 def test_lead_opens_that_trainees_growth(app_as, app_env):
     other = database.connect(app_env).execute("SELECT id FROM person WHERE username = 'demo-amara'").fetchone()[0]
     at = app_as("lead").switch_page(GROWTH)

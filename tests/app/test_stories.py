@@ -312,6 +312,15 @@ def test_family_faculty_open_my_stories(app_as):
     assert titles(app_as("family_faculty").switch_page(MY_STORIES).run()) == ["My stories"]
 
 
+@pytest.mark.parametrize("asked", ["²", "99999999999999999999999", "-1"])
+def test_my_stories_opens_the_newest_story_when_the_link_names_none_of_yours(app_as, asked):
+    at = app_as("family_faculty").switch_page(MY_STORIES)
+    at.query_params["story"] = asked
+    at.run()
+    assert titles(at) == ["My stories"]
+    assert widget(at.selectbox, "Story").index == 0  # "²" passed isdigit() and then failed int()
+
+
 @pytest.mark.parametrize("who", ["trainee", "lead", "admin"])
 def test_others_cannot_open_my_stories(app_as, who):
     with pytest.raises(ValueError, match="navigation page"):

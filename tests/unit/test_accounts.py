@@ -133,6 +133,18 @@ def test_lead_adds_a_trainee_to_own_practice_only(db, lead, now, practice):
     assert db.execute("SELECT count(*) FROM person WHERE username IN ('tom', 'lou')").fetchone()[0] == 0
 
 
+def test_a_lead_creates_accounts_only_with_a_role_in_their_practice(db, lead, admin, now, practice):
+    with pytest.raises(PermissionDenied):
+        A.create_person(db, lead, username="nomad", display_name="In no practice", password="temporary-pass",
+                        now=now)
+    assert db.execute("SELECT count(*) FROM person WHERE username = 'nomad'").fetchone()[0] == 0
+    pid = A.add_person_to_practice(db, lead, practice, TRAINEE, now, username="tess", display_name="Tess",
+                                   password="temporary-pass")
+    assert A.load_person(db, pid).practice_ids(TRAINEE) == {practice}
+    assert A.load_person(db, A.create_person(db, admin, username="ola", display_name="Ola", now=now,
+                                             password="temporary-pass")).memberships == ()
+
+
 def test_failed_membership_leaves_no_half_made_account(db, admin, now, practice):
     A.add_person_to_practice(db, admin, practice, FAMILY_FACULTY, now, username="fay", display_name="Fay",
                              password="temporary-pass")

@@ -128,6 +128,40 @@ def test_nobody_else_reads_a_trainees_ratings(db, team, now):
     assert S.domain_history(db, team["lee"], team["tia"]) == []
 
 
+def test_a_draft_and_its_notes_are_its_raters_alone_until_submitted(db, team, now):
+    lee, tia = team["lee"], team["tia"]
+    lou_id = A.create_person(db, A.SYSTEM, username="lou", display_name="Lou", password="long enough pw", now=now)
+    [practice] = lee.practice_ids(LEAD)
+    A.add_membership(db, A.SYSTEM, lou_id, practice, LEAD, now)
+    lou = A.load_person(db, lou_id)  # the practice's other lead
+    draft = S.open_draft(db, lee, tia, c.OBSERVER, FRAMEWORK, now)
+    first = FRAMEWORK.domains[0]
+    note = "Not yet: she froze at the discharge meeting"
+    unfinished = {x.code: S.Answer(1, "knows", note) for x in first.competencies}
+    S.save_step(db, lee, draft.id, first, unfinished, 1)
+    assert S.answers_of(db, lee, draft.id) == unfinished
+    for reader in (tia, lou, A.SYSTEM, team["oli"]):  # the rated trainee, another lead, an administrator, a stranger
+        with pytest.raises(PermissionDenied):
+            S.answers_of(db, reader, draft.id)
+
+    fill(db, lee, draft)
+    S.submit(db, lee, draft.id, FRAMEWORK, tia, now)
+    submitted = S.answers_of(db, lee, draft.id)
+    assert S.answers_of(db, tia, draft.id) == S.answers_of(db, lou, draft.id) == submitted
+    with pytest.raises(PermissionDenied):
+        S.answers_of(db, team["oli"], draft.id)
+
+
+def test_a_trainees_own_draft_is_not_their_leads_to_read(db, team, now):
+    lee, tia = team["lee"], team["tia"]
+    draft = S.open_draft(db, tia, tia, c.SELF, FRAMEWORK, now)
+    first = FRAMEWORK.domains[0]
+    S.save_step(db, tia, draft.id, first, {x.code: S.Answer(2, "knows", "unsure") for x in first.competencies}, 1)
+    assert len(S.answers_of(db, tia, draft.id)) == len(first.competencies)
+    with pytest.raises(PermissionDenied):
+        S.answers_of(db, lee, draft.id)
+
+
 def test_domain_history_has_one_point_per_assessment_and_domain(db, team, now):
     tia = team["tia"]
     draft = S.open_draft(db, tia, tia, c.SELF, FRAMEWORK, now)

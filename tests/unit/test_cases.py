@@ -174,6 +174,17 @@ def test_reflections_are_bounded(db, now, case, people):
         S.save_reflection(db, people["tr1"], attempt.id, case.phases[0], 0, "x" * 5001, now)
 
 
+def test_a_care_map_answer_picks_only_from_the_people_and_services_listed(db, now, case, people):
+    attempt = S.start_attempt(db, people["tr1"], case, now)
+    one = case.phases[0]
+    with pytest.raises(S.CaseError, match="Pick from the people and services listed") as error:
+        S.answer_map_exercise(db, people["tr1"], attempt.id, one, {"Mum", "x" * 5_000_000}, now)
+    assert error.value.field == "map"
+    assert S.latest_attempt(db, people["tr1"], case.id).map_answers == {}
+    S.answer_map_exercise(db, people["tr1"], attempt.id, one, {"Mum", "Family doctor"}, now)
+    assert S.latest_attempt(db, people["tr1"], case.id).map_answers == {one.id: ["Family doctor", "Mum"]}
+
+
 def test_insights_count_latest_choices_and_hide_small_numbers(db, now, case, people):
     one = case.phases[0]
     for name, option in (("tr1", "test-d1-a"), ("tr2", "test-d1-a"), ("tr3", "test-d1-a"), ("tr4", "test-d1-b")):

@@ -193,3 +193,14 @@ def test_demo_measures_improve_over_the_year(demo_db):
     assert survey == sorted(survey) and all(v is not None for v in survey)
     open_now = [a for a in S.administrations(demo_db, lead, practice_id, RC.id) if a.is_open]
     assert len(open_now) == 1  # this quarter's survey, open for the team members to answer
+
+
+def test_a_survey_answer_names_a_discipline_from_the_surveys_list_only(db, team, now):
+    # A discipline typed freely could single out who answered an anonymous survey, and be of any length.
+    aid = S.open_administration(db, team["lee"], team["practice"], RC, now.date(), now)
+    for typed in ("x" * 5_000_000, "the only speech therapist in Maple"):
+        with pytest.raises(S.MeasureError, match="from the survey's list"):
+            S.submit_survey(db, team["tia"], aid, RC, SurveyResponse(typed, WORKED[0].ratings), now)
+    assert db.execute("SELECT count(*) FROM survey_response").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM survey_respondent").fetchone()[0] == 0
+    S.submit_survey(db, team["tia"], aid, RC, WORKED[0], now)

@@ -48,6 +48,18 @@ def test_who_may_view_a_person():
     assert not p.may_view_person(person(3, TRAINEE, disabled=True), TRAINEE_1)
 
 
+def test_a_draft_assessment_is_its_raters_alone_a_submitted_one_is_for_who_may_see_the_person():
+    # LEAD_1 rating TRAINEE_1: the draft is the lead's; the trainee and an administrator do not read it.
+    assert p.may_read_assessment(LEAD_1, TRAINEE_1, rater_id=LEAD_1.id, submitted=False)
+    assert not p.may_read_assessment(TRAINEE_1, TRAINEE_1, rater_id=LEAD_1.id, submitted=False)
+    assert not p.may_read_assessment(ADMIN, TRAINEE_1, rater_id=LEAD_1.id, submitted=False)
+    assert not p.may_read_assessment(person(8, LEAD, practice=1), TRAINEE_1, rater_id=LEAD_1.id, submitted=False)
+    assert not p.may_read_assessment(person(2, LEAD, disabled=True), TRAINEE_1, rater_id=LEAD_1.id, submitted=False)
+    assert p.may_read_assessment(TRAINEE_1, TRAINEE_1, rater_id=LEAD_1.id, submitted=True)
+    assert p.may_read_assessment(ADMIN, TRAINEE_1, rater_id=LEAD_1.id, submitted=True)
+    assert not p.may_read_assessment(TRAINEE_2, TRAINEE_1, rater_id=LEAD_1.id, submitted=True)
+
+
 def test_account_administration_and_audit_are_admin_only():
     assert p.may_administer_accounts(ADMIN) and p.may_read_audit(ADMIN)
     assert not p.may_administer_accounts(LEAD_1)

@@ -100,6 +100,10 @@ def test_assigning_is_refused_clearly(db, now, practice):
     with pytest.raises(S.PlanError, match="not a trainee"):
         S.assign(db, people["lee"], practice_id, [REAL.modules[0].id], now.date(), now, library=REAL,
                  person_id=people["lee"].id)
+    with pytest.raises(S.PlanError, match="Choose a track") as error:  # nothing but the library's tracks is stored
+        S.assign(db, people["lee"], practice_id, [REAL.modules[0].id], now.date(), now, library=REAL,
+                 track_id="x" * 5_000_000)
+    assert error.value.field == "track"
     assert db.execute("SELECT count(*) FROM plan_item").fetchone()[0] == 0
 
 

@@ -216,6 +216,52 @@ def test_a_second_approval_of_the_same_story_is_refused(db, people, now):
     assert audit_actions(db, story.id).count("story.approve") == 1
 
 
+# ---------------------------------------------------------------- what reviewers see
+
+
+def test_reviewers_see_nothing_of_a_draft_its_author_has_not_sent(db, people, now):
+    fay = people["fay"]
+    draft = ready(db, fay, now, title="Not sent yet")
+    for reviewer in (people["lee"], people["ada"]):
+        with pytest.raises(PermissionDenied):
+            S.for_review(db, reviewer, draft.id)
+        with pytest.raises(PermissionDenied):
+            S.history(db, reviewer, draft.id)
+        assert S.review_queue(db, reviewer) == []
+    assert [e.transition for e in S.history(db, fay, draft.id)] == ["created", "consent"]
+
+
+def test_reviewers_read_a_story_once_sent_while_sent_back_and_once_published(db, people, now):
+    fay, lee, ada = people["fay"], people["lee"], people["ada"]
+    story = ready(db, fay, now)
+    S.submit(db, fay, story.id, now)
+    assert S.for_review(db, lee, story.id).body == BODY
+    S.request_changes(db, lee, story.id, "Could you say who drew the map?", now)
+    assert S.for_review(db, ada, story.id).status == rules.CHANGES_REQUESTED
+    assert S.review_queue(db, lee) == []  # the queue is what waits for review
+    assert "who drew the map" in S.history(db, ada, story.id)[-1].comment
+    S.submit(db, fay, story.id, now)
+    S.approve(db, ada, story.id, now)
+    assert S.for_review(db, lee, story.id).status == rules.PUBLISHED
+
+
+def test_a_withdrawn_storys_text_and_comments_are_its_authors_alone(db, people, now):
+    fay, lee = people["fay"], people["lee"]
+    story = ready(db, fay, now)
+    S.submit(db, fay, story.id, now)
+    S.request_changes(db, lee, story.id, "Take out the part about the kitchen table.", now)
+    S.withdraw(db, fay, story.id, now + timedelta(hours=1))
+    for reviewer in (lee, people["ada"]):
+        with pytest.raises(PermissionDenied):
+            S.for_review(db, reviewer, story.id)
+        events = S.history(db, reviewer, story.id)  # what happened, without what was written
+        assert [e.transition for e in events] == ["created", "consent", "draft->submitted",
+                                                  "submitted->changes_requested", "changes_requested->withdrawn"]
+        assert {e.comment for e in events} == {""}
+        assert S.review_queue(db, reviewer) == []
+    assert "kitchen table" in " ".join(e.comment for e in S.history(db, fay, story.id))
+
+
 # ---------------------------------------------------------------- reading
 
 

@@ -35,6 +35,25 @@ def test_a_lead_of_the_practice_or_an_administrator_reviews_never_the_author():
     assert not p.may_review_story(FACULTY_AND_LEAD, author_id=FACULTY_AND_LEAD.id, practice_id=1)
 
 
+def test_reviewers_read_a_story_once_sent_never_a_draft_or_a_withdrawn_one():
+    for status in ("submitted", "changes_requested", "published"):
+        assert p.may_read_story(LEAD_1, FACULTY_1.id, 1, status) and p.may_read_story(ADMIN, FACULTY_1.id, 1, status)
+        assert not p.may_read_story(LEAD_2, FACULTY_1.id, 1, status)
+    for status in ("draft", "withdrawn"):
+        assert not p.may_read_story(LEAD_1, FACULTY_1.id, 1, status)
+        assert not p.may_read_story(ADMIN, FACULTY_1.id, 1, status)
+        assert p.may_read_story(FACULTY_1, FACULTY_1.id, 1, status)  # the author always
+    assert not p.may_read_story(TRAINEE_1, FACULTY_1.id, 1, "published")  # readers go through readable()
+
+
+def test_reviewers_see_a_storys_events_once_it_has_left_the_authors_drafts():
+    assert p.may_see_story_events(LEAD_1, FACULTY_1.id, 1, "withdrawn")
+    assert not p.may_see_story_events(LEAD_1, FACULTY_1.id, 1, "draft")
+    assert not p.may_see_story_events(ADMIN, FACULTY_1.id, 1, "draft")
+    assert p.may_see_story_events(FACULTY_1, FACULTY_1.id, 1, "draft")
+    assert not p.may_see_story_events(LEAD_2, FACULTY_1.id, 1, "submitted")
+
+
 def test_leads_and_administrators_have_a_review_queue():
     assert p.may_review_stories(LEAD_2) and p.may_review_stories(ADMIN)
     assert not p.may_review_stories(TRAINEE_1)

@@ -1,6 +1,7 @@
 import streamlit as st
 
 from carecoord import charts, competency
+from carecoord.limits import parse_id
 from carecoord.people import LEAD, TRAINEE
 from carecoord.permissions import PermissionDenied
 from carecoord.store import accounts, assessments
@@ -14,15 +15,19 @@ framework = library.framework
 st.title("Growth")
 subject = me
 asked = st.query_params.get("person")
+asked_id = parse_id(asked)
+if asked and asked_id is None:
+    st.error("That link does not name a person: open Growth from the menu.")
+    st.stop()
 team = assessments.trainees_to_observe(run.db, me)
 if team:
     choices = [me, *team]
-    default = next((i for i, p in enumerate(choices) if asked and str(p.id) == asked), 0)
+    default = next((i for i, p in enumerate(choices) if p.id == asked_id), 0)
     subject = st.selectbox("Whose growth", choices, index=default,
                            format_func=lambda p: "Me" if p.id == me.id else p.display_name)
-elif asked and asked != str(me.id):
+elif asked_id is not None and asked_id != me.id:
     try:
-        subject = accounts.view_person(run.db, me, int(asked) if asked.isdigit() else -1)
+        subject = accounts.view_person(run.db, me, asked_id)
     except PermissionDenied:
         st.error("You can only see your own growth.")
         st.stop()

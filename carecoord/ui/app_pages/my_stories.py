@@ -4,6 +4,7 @@ from html import escape
 import streamlit as st
 
 from carecoord import deidentify, stories as rules
+from carecoord.limits import parse_id
 from carecoord.people import FAMILY_FACULTY
 from carecoord.permissions import PermissionDenied
 from carecoord.store import stories
@@ -75,8 +76,8 @@ st.dataframe(table_rows({"Title": s.title or "(untitled draft)", "Status": rules
 by_id = {s.id: s for s in mine}
 wanted = st.session_state.get(PICK)
 if wanted not in by_id:
-    asked = st.query_params.get("story", "")
-    st.session_state[PICK] = int(asked) if asked.isdigit() and int(asked) in by_id else mine[0].id
+    asked = parse_id(st.query_params.get("story"))  # a link to another story, or no story, opens the newest
+    st.session_state[PICK] = asked if asked in by_id else mine[0].id
 story_id = st.selectbox("Story", list(by_id), key=PICK,
                         format_func=lambda i: f"{by_id[i].title or '(untitled draft)'} · "
                                               f"{rules.STATUS_LABELS[by_id[i].status]}")
@@ -166,7 +167,8 @@ if not story.editable:
 comments(story)
 st.header("Write", anchor=False)
 st.caption(f"Saved automatically when you leave a box · last saved {local_time(run, story.saved_at)}")
-st.text_input("Title", value=story.title, key=f"s{story.id}-title", on_change=_autosave, args=(story.id, "title"))
+st.text_input("Title", value=story.title, key=f"s{story.id}-title", on_change=_autosave, args=(story.id, "title"),
+              max_chars=rules.TITLE_MAX)
 problem("title")
 st.text_area("Your story", value=story.body, key=f"s{story.id}-body", height=360, on_change=_autosave,
              args=(story.id, "body"),

@@ -1,5 +1,6 @@
 import streamlit as st
 
+from carecoord import limits
 from carecoord.people import ADMIN, DISCIPLINES, LEAD, ROLE_LABELS, ROLES, ROLES_A_LEAD_MAY_ADD
 from carecoord.store import accounts
 from carecoord.ui import session
@@ -30,11 +31,12 @@ roles_i_give = ROLES if me.is_admin else ROLES_A_LEAD_MAY_ADD
 st.header(f"Add someone to {plain(practice.name)}")
 with st.form("add_person"):
     errors = field_errors("add_person")
-    display_name = st.text_input("Name")
+    display_name = st.text_input("Name", max_chars=limits.DISPLAY_NAME_MAX)
     show_field_error(errors, "display_name")
-    username = st.text_input("Username", help="What they type to sign in: letters, digits, dots or dashes.")
+    username = st.text_input("Username", help="What they type to sign in: letters, digits, dots or dashes.",
+                             max_chars=limits.USERNAME_MAX)
     show_field_error(errors, "username")
-    email = st.text_input("E-mail (optional; needed to sign in with your organisation)")
+    email = st.text_input("E-mail (optional; needed to sign in with your organisation)", max_chars=limits.EMAIL_MAX)
     show_field_error(errors, "email")
     role = st.selectbox("Role", roles_i_give, format_func=ROLE_LABELS.get)
     discipline = st.selectbox("Discipline", DISCIPLINES)
@@ -123,11 +125,11 @@ if me.is_admin:
     st.header("Add an administrator")
     with st.form("add_admin", clear_on_submit=False):
         errors = field_errors("add_admin")
-        admin_name = st.text_input("Name", key="admin_name")
+        admin_name = st.text_input("Name", key="admin_name", max_chars=limits.DISPLAY_NAME_MAX)
         show_field_error(errors, "display_name")
-        admin_username = st.text_input("Username", key="admin_username")
+        admin_username = st.text_input("Username", key="admin_username", max_chars=limits.USERNAME_MAX)
         show_field_error(errors, "username")
-        admin_email = st.text_input("E-mail (optional)", key="admin_email")
+        admin_email = st.text_input("E-mail (optional)", key="admin_email", max_chars=limits.EMAIL_MAX)
         show_field_error(errors, "email")
         admin_password = st.text_input("Temporary password", type="password", key="admin_password")
         show_field_error(errors, "password")

@@ -1,6 +1,6 @@
 import streamlit as st
 
-from carecoord import demo
+from carecoord import demo, limits
 from carecoord.people import ADMIN
 from carecoord.store import accounts
 from carecoord.ui import session
@@ -23,12 +23,13 @@ else:
 st.header("Add a practice")
 with st.form("add_practice", clear_on_submit=True):
     errors = field_errors("add_practice")
-    name = st.text_input("Name")
+    name = st.text_input("Name", max_chars=limits.PRACTICE_NAME_MAX)
     show_field_error(errors, "name")
     setting = st.selectbox("Setting", ["primary care", "specialty clinic", "hospital", "Title V programme",
                                        "school-based", "payer", "other"])
     browser_zone = st.context.timezone if isinstance(st.context.timezone, str) else "UTC"
-    timezone = st.text_input("Time zone", value=browser_zone,
+    browser_zone = browser_zone if len(browser_zone) <= limits.TIMEZONE_MAX else "UTC"  # the input's bound
+    timezone = st.text_input("Time zone", value=browser_zone, max_chars=limits.TIMEZONE_MAX,
                              help="Due days and \"90 days since\" are counted in this time zone. It starts as your "
                                   "browser's; use a name like America/Chicago or Europe/London.")
     show_field_error(errors, "timezone")
@@ -46,7 +47,8 @@ if practices:
     with st.form("practice_timezone"):
         errors = field_errors("practice_timezone")
         which = st.selectbox("Practice", practices, format_func=lambda p: f"{p.name} ({p.timezone})")
-        new_zone = st.text_input("New time zone", placeholder="for example America/Chicago")
+        new_zone = st.text_input("New time zone", placeholder="for example America/Chicago",
+                                 max_chars=limits.TIMEZONE_MAX)
         show_field_error(errors, "timezone")
         if st.form_submit_button("Save time zone"):
             with errors.catch():
