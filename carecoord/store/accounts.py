@@ -90,6 +90,8 @@ def _person(db: Database, row: dict) -> Person:
 
 def load_person(db: Database, person_id: int) -> Person | None:
     """The person as the database has them now (roles and disabled state are never cached)."""
+    if not 0 < person_id <= limits.ID_MAX:  # SQLite raises OverflowError on a larger integer
+        return None
     row = next(db.query("SELECT * FROM person WHERE id = ?", [person_id]), None)
     return _person(db, row) if row else None
 

@@ -37,7 +37,8 @@ EXPORT: dict[str, str] = {
     "assessments_of_this_person": """SELECT a.id AS assessment_id, a.rater_kind, a.status, a.round_months, a.submitted_at,
                                             a.supersedes_id, r.competency_code, r.level, r.evidence_kind, r.note
                                      FROM assessment a JOIN rating r ON r.assessment_id = a.id
-                                     WHERE a.person_id = :id ORDER BY a.id, r.competency_code""",
+                                     WHERE a.person_id = :id AND (a.status = 'submitted' OR a.rater_id = :id)
+                                     ORDER BY a.id, r.competency_code""",  # another rater's draft is still theirs
     "assessments_made_of_others": """SELECT id AS assessment_id, person_id AS rated_person_id, rater_kind, status,
                                             submitted_at FROM assessment WHERE rater_id = :id AND person_id != :id""",
     "case_attempts": """SELECT id AS attempt_id, case_id, phase_reached, started_at, completed_at FROM case_attempt

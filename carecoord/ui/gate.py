@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from carecoord import demo
+from carecoord import demo, limits
 from carecoord.people import ROLE_LABELS
 from carecoord.store import accounts
 from carecoord.ui import session
@@ -26,11 +26,11 @@ def set_up(run: session.Run) -> None:
     first, sample = st.tabs(["Create the first administrator", "Load the demo practice"])
     with first, st.form("first_admin"):
         errors = field_errors("first_admin")
-        display_name = st.text_input("Your name", key="setup_display_name")
+        display_name = st.text_input("Your name", key="setup_display_name", max_chars=limits.DISPLAY_NAME_MAX)
         show_field_error(errors, "display_name")
-        username = st.text_input("Username", key="setup_username")
+        username = st.text_input("Username", key="setup_username", max_chars=limits.USERNAME_MAX)
         show_field_error(errors, "username")
-        email = st.text_input("E-mail (optional)", key="setup_email")
+        email = st.text_input("E-mail (optional)", key="setup_email", max_chars=limits.EMAIL_MAX)
         show_field_error(errors, "email")
         password = st.text_input("Password (at least 10 characters)", type="password", key="setup_password")
         show_field_error(errors, "password")

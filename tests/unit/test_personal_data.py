@@ -111,3 +111,25 @@ def test_nobody_can_open_an_erased_persons_pages_any_more(demo_db, admin, now):
     assert erased.display_name == "Erased person" and erased.disabled
     with pytest.raises(PermissionDenied):
         assessments.domain_history(demo_db, lead, erased)  # no longer a member: the lead sees no individual
+
+
+def test_the_export_leaves_out_another_raters_unsubmitted_draft(demo_db, admin, now):
+    from carecoord import competency
+    from carecoord.content import load_library
+
+    framework = load_library().framework
+    lead = A.load_person(demo_db, person_id(demo_db, "demo-lead"))
+    amara = A.load_person(demo_db, person_id(demo_db, "demo-amara"))
+    draft = assessments.open_draft(demo_db, lead, amara, competency.OBSERVER, framework, now)
+    domain = framework.domains[0]
+    assessments.save_step(demo_db, lead, draft.id, domain,
+                          {c.code: assessments.Answer(2, "knows_how", "private working note") for c in domain.competencies}, 1)
+    rows = P.export_person(demo_db, admin, amara.id, now)["assessments_of_this_person"]
+    assert draft.id not in {row["assessment_id"] for row in rows}
+    assert "private working note" not in json.dumps(rows, default=str)
+
+
+def test_an_id_too_large_for_the_database_finds_nobody(demo_db, admin):
+    assert A.load_person(demo_db, 10**30) is None
+    with pytest.raises(PermissionDenied):
+        A.view_person(demo_db, admin, 2**63)
