@@ -93,6 +93,14 @@ def app_env(demo_path, monkeypatch):
 
 
 @pytest.fixture
+def empty_db(tmp_path, monkeypatch):
+    """An installation with no accounts yet (first-run set-up)."""
+    path = tmp_path / "empty.db"
+    monkeypatch.setenv("CARECOORD_DB", str(path))
+    return path
+
+
+@pytest.fixture
 def app_as(app_env, now):
     """`app_as("lead")` is an AppTest signed in as the demo lead (or any demo username)."""
 
@@ -101,6 +109,15 @@ def app_as(app_env, now):
         return sign_in_as(new_app(), app_env, AS.get(who, who), now).run()
 
     return make
+
+
+def sign_in_form(at: AppTest, username: str, password: str) -> AppTest:
+    """Fill in and send the sign-in form, as a person would."""
+    inputs = {t.label: t for t in at.text_input}
+    inputs["Username"].input(username)
+    inputs["Password"].input(password)
+    next(b for b in at.button if b.label == "Sign in").click()
+    return at.run()
 
 
 def titles(at: AppTest) -> list[str]:

@@ -7,27 +7,12 @@ import pytest
 from carecoord import clock, db as database, demo
 from carecoord.store import accounts
 from carecoord.ui import session
-from tests.app.conftest import new_app, page_text, titles
+from tests.app.conftest import new_app, page_text, sign_in_form, titles
 
 PEOPLE = "carecoord/ui/app_pages/people.py"
 PRACTICES = "carecoord/ui/app_pages/practices.py"
 AUDIT = "carecoord/ui/app_pages/audit.py"
 ACCOUNT = "carecoord/ui/app_pages/account.py"
-
-
-def sign_in_form(at, username, password):
-    inputs = {t.label: t for t in at.text_input}
-    inputs["Username"].input(username)
-    inputs["Password"].input(password)
-    next(b for b in at.button if b.label == "Sign in").click()
-    return at.run()
-
-
-@pytest.fixture
-def empty_db(tmp_path, monkeypatch):
-    path = tmp_path / "empty.db"
-    monkeypatch.setenv("CARECOORD_DB", str(path))
-    return path
 
 
 def test_first_run_offers_set_up_only_with_the_logged_token(empty_db):

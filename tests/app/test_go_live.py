@@ -11,19 +11,13 @@ from carecoord import clock, db as database, demo
 from carecoord.content import load_library
 from carecoord.store import accounts
 from carecoord.ui import session
-from tests.app.conftest import new_app, page_text, titles
+from tests.app.conftest import new_app, page_text, sign_in_form, titles
 
 PLAYER = "carecoord/ui/app_pages/case_player.py"
 MY_STORIES = "carecoord/ui/app_pages/my_stories.py"
 PRACTICES = "carecoord/ui/app_pages/practices.py"
 PEOPLE = "carecoord/ui/app_pages/people.py"
 PASSWORD = "a strong passphrase"
-
-
-@pytest.fixture
-def empty_db(tmp_path, monkeypatch):
-    monkeypatch.setenv("CARECOORD_DB", str(tmp_path / "empty.db"))
-    return tmp_path / "empty.db"
 
 
 def looks_local(monkeypatch, headers: dict[str, str]) -> None:
@@ -72,14 +66,6 @@ def real_admin(path, now):
                                                             password=PASSWORD, is_admin=True, now=now))
 
 
-def sign_in(at, username, password):
-    inputs = {t.label: t for t in at.text_input}
-    inputs["Username"].input(username)
-    inputs["Password"].input(password)
-    next(b for b in at.button if b.label == "Sign in").click()
-    return at.run()
-
-
 def test_after_go_live_the_demo_cannot_sign_in_and_its_passwords_are_no_longer_shown(app_env, now):
     at = new_app().run()
     assert demo.DEMO_PASSWORD in page_text(at)
@@ -87,17 +73,17 @@ def test_after_go_live_the_demo_cannot_sign_in_and_its_passwords_are_no_longer_s
     at = new_app().run()
     assert demo.DEMO_PASSWORD not in page_text(at)
     for username in ("demo-admin", "demo-lead", "demo-trainee"):
-        at = sign_in(new_app().run(), username, demo.DEMO_PASSWORD)
+        at = sign_in_form(new_app().run(), username, demo.DEMO_PASSWORD)
         assert titles(at) == ["Sign in to carecoord"], username
 
 
 def test_a_real_administrator_keeps_the_demo_on_and_every_page_says_so(app_env, now):
     admin = real_admin(app_env, now)
-    at = sign_in(new_app().run(), "ada", PASSWORD)
+    at = sign_in_form(new_app().run(), "ada", PASSWORD)
     at.switch_page(PRACTICES).run()
     next(t for t in at.toggle if t.label.startswith("Keep the demo accounts on")).set_value(True).run()
     assert accounts.demo_state(database.connect(app_env)) == "kept_on"
-    trainee = sign_in(new_app().run(), "demo-trainee", demo.DEMO_PASSWORD)
+    trainee = sign_in_form(new_app().run(), "demo-trainee", demo.DEMO_PASSWORD)
     assert titles(trainee) == ["My learning"]
     assert any("Demo accounts are switched on" in w.value for w in trainee.warning)
     accounts.keep_demo_on(database.connect(app_env), admin, False, now)
@@ -152,12 +138,17 @@ def test_text_typed_after_the_idle_limit_is_not_saved_before_the_password(app_as
     assert titles(at) == ["Are you still there?"]
 
 
-def test_a_story_field_is_not_saved_after_sign_out_everywhere(app_as, app_env):
+def faculty_writing_a_story(app_as):
+    """Family faculty with a new draft whose title "Before" has saved itself."""
     at = app_as("family_faculty").switch_page(MY_STORIES).run()
     next(b for b in at.button if b.label == "Write a new story").click()
     at.run()
-    title = next(t for t in at.text_input if t.label == "Title")
-    title.input("Before").run()
+    next(t for t in at.text_input if t.label == "Title").input("Before").run()
+    return at
+
+
+def test_a_story_field_is_not_saved_after_sign_out_everywhere(app_as, app_env):
+    at = faculty_writing_a_story(app_as)
     db = database.connect(app_env)
     faculty = accounts.load_person(db, db.execute("SELECT id FROM person WHERE username = 'demo-faculty'").fetchone()[0])
     accounts.sign_out_everywhere(db, faculty, clock.utcnow())
@@ -167,10 +158,7 @@ def test_a_story_field_is_not_saved_after_sign_out_everywhere(app_as, app_env):
 
 
 def test_a_story_field_typed_after_the_idle_limit_is_not_saved(app_as, app_env):
-    at = app_as("family_faculty").switch_page(MY_STORIES).run()
-    next(b for b in at.button if b.label == "Write a new story").click()
-    at.run()
-    next(t for t in at.text_input if t.label == "Title").input("Before").run()
+    at = faculty_writing_a_story(app_as)
     db = database.connect(app_env)
     db.execute("UPDATE sign_in SET last_seen_at = ?", [(clock.utcnow() - timedelta(hours=2)).isoformat()])
     next(t for t in at.text_input if t.label == "Title").input("Typed two hours later").run()

@@ -179,13 +179,15 @@ def check_accessibility(page) -> None:
         f"- {v['impact']} {v['id']}: {v['help']} at {v['nodes'][0]['target']}" for v in violations)
 
 
-def sign_in(page, url: str, username: str, password: str = "demo-password") -> None:
+def sign_in(page, url: str, username: str, password: str = "demo-password", *, refused: bool = False) -> None:
+    """Sign in through the form; `refused=True` when the test expects the sign-in to be refused."""
     page.goto(url)
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in", exact=True).click()
     wait_for_app(page)
-    wait_for_cookie(page)
+    if not refused:
+        wait_for_cookie(page)
 
 
 def wait_for_cookie(page, timeout_s: float = 15) -> None:

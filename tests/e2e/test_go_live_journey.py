@@ -50,7 +50,7 @@ def test_first_administrator_through_the_logged_address_and_demo_refused_after(t
                        capture_output=True)
         context = browser.new_context()
         page = context.new_page()
-        sign_in_page(page, server.url, "demo-admin", "demo-password")
+        sign_in(page, server.url, "demo-admin", refused=True)
         expect(page.get_by_text("do not match an account that can sign in")).to_be_visible()
         expect(page.get_by_text("Demo accounts")).to_have_count(0)  # the published passwords are not shown
         sign_in(page, server.url, "ada", "a strong passphrase")
@@ -59,11 +59,3 @@ def test_first_administrator_through_the_logged_address_and_demo_refused_after(t
         context.close()
     finally:
         stop_server(server)
-
-
-def sign_in_page(page, url: str, username: str, password: str) -> None:
-    page.goto(url)
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign in", exact=True).click()
-    wait_for_app(page)
