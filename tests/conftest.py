@@ -10,6 +10,8 @@ import pytest
 
 from carecoord import db as database, demo
 
+pytest_plugins = ["tests.postgres"]  # the postgres_url fixture: a throwaway cluster
+
 FROZEN_NOW = datetime(2026, 3, 2, 15, 30, tzinfo=UTC)
 
 
