@@ -31,7 +31,7 @@ def cmd_create_admin(args) -> int:
 
 def cmd_demo(args) -> int:
     db = _open(args)
-    if demo.is_loaded(db):
+    if accounts.demo_loaded(db):
         print("The demo practice is already loaded.")
         return 0
     context = demo.load(db, clock.utcnow())
@@ -42,7 +42,7 @@ def cmd_demo(args) -> int:
 def cmd_remove_demo(args) -> int:
     """Delete the demo practice and every demo account, as the Practices page does (audited)."""
     db = _open(args)
-    if not demo.is_loaded(db):
+    if not accounts.demo_loaded(db):
         print("There is no demo practice to remove.")
         return 0
     if not args.yes:

@@ -2,7 +2,9 @@
 in several disciplines and a demo administrator.
 
 History is built relative to the day the demo is loaded, so it always looks current. Each
-feature adds its own demo data through a builder appended to BUILDERS.
+feature adds its own demo data through a builder appended to BUILDERS. Builders write only through
+store functions (backdated history through the store's import paths, as the system account); no
+SQL lives here. Whether the demo is loaded is `store.accounts.demo_loaded`.
 """
 
 from __future__ import annotations
@@ -107,7 +109,3 @@ def builders() -> list[Builder]:
     from carecoord.demo import stories, plans
 
     return [learning.build, assessments.build, cases.build, measures.build, stories.build, plans.build]
-
-
-def is_loaded(db: Database) -> bool:
-    return db.execute("SELECT count(*) FROM practice WHERE is_demo").fetchone()[0] > 0

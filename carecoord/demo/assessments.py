@@ -1,5 +1,8 @@
 """Demo competency history: a year of self-assessments with believable growth, observer ratings
-for some trainees and one correction, all relative to the day the demo is loaded."""
+for some trainees and one correction, all relative to the day the demo is loaded.
+
+They go in through `store.assessments.import_history`, which works out each round from the
+person's start date as `submit` does (a correction keeps the round it corrects)."""
 
 from __future__ import annotations
 
@@ -7,8 +10,8 @@ import random
 from datetime import datetime, time, timedelta
 
 from carecoord import competency
-from carecoord.clock import iso
 from carecoord.demo import DemoContext, DemoPerson
+from carecoord.store import accounts, assessments
 
 # How each trainee's self-ratings move from round to round: (starting level, growth per round, shape).
 PROFILES = {
@@ -35,22 +38,13 @@ def _level(base: float, growth: float, shape: str, step: int, rounds: int, rng: 
     return max(1, min(5, round(value + rng.uniform(-0.6, 0.6))))
 
 
-def _insert(context: DemoContext, person_id: int, rater_id: int, kind: str, when: datetime, round_months: int,
-            levels: dict[str, int], supersedes: int | None = None) -> int:
-    db, framework = context.db, context.library.framework
-    cursor = db.execute(
-        """INSERT INTO assessment (person_id, rater_id, rater_kind, step, framework_id, framework_version,
-               supersedes_id, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-        [person_id, rater_id, kind, len(framework.domains), framework.id, framework.version, supersedes,
-         iso(when - timedelta(minutes=40))],
-    )
-    for code, level in levels.items():
-        evidence = "does" if level >= 4 else ("shows_how" if level == 3 else "knows_how" if level == 2 else "knows")
-        db.execute("INSERT INTO rating (assessment_id, competency_code, level, evidence_kind, note) VALUES (?, ?, ?, ?, '')",
-                   [cursor.lastrowid, code, level, evidence])
-    db.execute("UPDATE assessment SET status = 'submitted', submitted_at = ?, round_months = ? WHERE id = ?",
-               [iso(when), round_months, cursor.lastrowid])
-    return cursor.lastrowid
+def _record(person_id: int, rater_id: int, kind: str, when: datetime, levels: dict[str, int],
+            supersedes: int | None = None) -> assessments.Imported:
+    answers = {code: assessments.Answer(level, "does" if level >= 4 else "shows_how" if level == 3
+                                        else "knows_how" if level == 2 else "knows")
+               for code, level in levels.items()}
+    return assessments.Imported(person_id, rater_id, kind, when, answers, started_at=when - timedelta(minutes=40),
+                                supersedes_id=supersedes)
 
 
 def build(context: DemoContext) -> None:
@@ -74,20 +68,30 @@ def _build_person(context: DemoContext, person: DemoPerson, codes: list[str], le
         rounds = [r for r in rounds if r <= 9]
     person_id = context.people[person.username]
     domain_bias = {code[:2]: rng.uniform(-0.5, 0.5) for code in codes}
+    framework = context.library.framework
+    pending: list[assessments.Imported] = []
+
+    def flush() -> list[int]:
+        """Store what is pending (the round a correction needs is worked out by the import path)."""
+        ids = assessments.import_history(context.db, accounts.SYSTEM, framework, pending) if pending else []
+        pending.clear()
+        return ids
+
     for step, months in enumerate(rounds):
         when = datetime.combine(started + timedelta(days=round(months * 30.44) + 4), time(14, 0),
                                 tzinfo=context.now.tzinfo)
         if when >= context.now:
             continue
-        round_months = competency.round_for(started, when.date())
         levels = {code: _level(base + domain_bias[code[:2]], growth, shape, step, len(rounds), rng) for code in codes}
-        assessment_id = _insert(context, person_id, person_id, competency.SELF, when, round_months, levels)
+        pending.append(_record(person_id, person_id, competency.SELF, when, levels))
         if (person.username, months) == CORRECTED:
+            assessment_id = flush()[-1]
             fixed = dict(levels)
             fixed[codes[0]] = max(1, levels[codes[0]] - 1)  # "I rated partnership too high"
-            _insert(context, person_id, person_id, competency.SELF, when + timedelta(days=1), round_months, fixed,
-                    supersedes=assessment_id)
+            pending.append(_record(person_id, person_id, competency.SELF, when + timedelta(days=1), fixed,
+                                   supersedes=assessment_id))
         if person.username in OBSERVED and months in (3, 9) or (person.username in OBSERVED and months == 12):
             observed = {code: max(1, level - rng.choice((0, 0, 1))) for code, level in levels.items()}
-            _insert(context, person_id, lead_id, competency.OBSERVER, when + timedelta(days=10), round_months,
-                    observed)
+            pending.append(_record(person_id, lead_id, competency.OBSERVER, when + timedelta(days=10),
+                                   observed))
+    flush()

@@ -1,14 +1,13 @@
-"""Demo case play: some trainees have finished cases, others are part-way through."""
+"""Demo case play: some trainees have finished cases, others are part-way through (through
+`store.cases.import_attempt`, which marks the care-map answers as the case page does)."""
 
 from __future__ import annotations
 
-import json
 import random
 from datetime import timedelta
 
-from carecoord import cases as rules
-from carecoord.clock import iso
 from carecoord.demo import DemoContext
+from carecoord.store import accounts, cases as store
 
 # username -> [(case id, phases to play through, finished?)]
 PLAYS = {
@@ -33,13 +32,7 @@ def build(context: DemoContext) -> None:
                 continue
             played = case.phases if phases_played is None else case.phases[:phases_played]
             started = context.now - timedelta(days=60 - 20 * index + rng.randint(0, 5))
-            cursor = context.db.execute(
-                "INSERT INTO case_attempt (person_id, case_id, content_hash, phase_reached, started_at, completed_at) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                [person_id, case.id, case.content_hash, len(case.phases) - 1 if finished else len(played) - 1,
-                 iso(started), iso(started + timedelta(days=3)) if finished else None],
-            )
-            attempt_id = cursor.lastrowid
+            choices, map_answers, reflections = [], [], []
             for step, phase in enumerate(played):
                 when = started + timedelta(hours=6 * step + 1)
                 if not finished and step == len(played) - 1:
@@ -49,20 +42,16 @@ def build(context: DemoContext) -> None:
                 for decision in decisions:
                     strong = [o for o in decision.options if o.alignment == "strong"]
                     option = strong[0] if rng.random() < STRONG_CHANCE[username] else rng.choice(decision.options)
-                    context.db.execute(
-                        "INSERT INTO case_choice (attempt_id, phase_id, decision_id, option_id, content_hash, chosen_at)"
-                        " VALUES (?, ?, ?, ?, ?, ?)",
-                        [attempt_id, phase.id, decision.id, option.id, phase.content_hash, iso(when)])
+                    choices.append(store.PastChoice(phase, decision, option.id, when))
                 if phase.map_exercise is not None:
-                    picked = {n.label for n in phase.care_map.nodes if rng.random() < 0.8}
-                    result = rules.mark_map_exercise(phase, picked)
-                    context.db.execute(
-                        "INSERT INTO case_map_answer (attempt_id, phase_id, picked, score, answered_at) "
-                        "VALUES (?, ?, ?, ?, ?)", [attempt_id, phase.id, json.dumps(sorted(picked)), result.score,
-                                                   iso(when)])
+                    picked = frozenset(n.label for n in phase.care_map.nodes if rng.random() < 0.8)
+                    map_answers.append(store.PastMapAnswer(phase, picked, when))
                 if phase.reflections and rng.random() < 0.6:
-                    context.db.execute(
-                        "INSERT INTO case_reflection (attempt_id, phase_id, prompt_index, text, updated_at) "
-                        "VALUES (?, ?, 0, ?, ?)",
-                        [attempt_id, phase.id, "I would ask the family first what they most need from this week, "
-                                               "then agree who follows up on each part.", iso(when)])
+                    reflections.append(store.PastReflection(
+                        phase, 0, "I would ask the family first what they most need from this week, "
+                                  "then agree who follows up on each part.", when))
+            store.import_attempt(
+                context.db, accounts.SYSTEM, person_id, case, started_at=started,
+                phase_reached=len(case.phases) - 1 if finished else len(played) - 1,
+                completed_at=started + timedelta(days=3) if finished else None,
+                choices=choices, map_answers=map_answers, reflections=reflections)

@@ -1,19 +1,22 @@
-"""Demo learning history: trainees further along the path the longer they have been in post."""
+"""Demo learning history: trainees further along the path the longer they have been in post.
+
+It goes in through `store.learning.import_progress`, which marks and numbers the answers as the
+lesson page does."""
 
 from __future__ import annotations
 
-import json
 import random
 from datetime import timedelta
 
-from carecoord.clock import iso
 from carecoord.demo import DemoContext
+from carecoord.store import accounts, learning
 
 
 def build(context: DemoContext) -> None:
     lessons = context.library.lessons
     if not lessons:
         return
+    completions, answers = [], []
     for person in context.trainees():
         rng = random.Random(person.username)  # the same demo every time it is loaded
         share = min(1.0, 0.15 + person.months_in_post / 14) if person.months_in_post else 0.0
@@ -24,17 +27,11 @@ def build(context: DemoContext) -> None:
         person_id = context.people[person.username]
         for index, lesson in enumerate(done):
             when = context.now - timedelta(days=days_in_post * (1 - (index + 1) / (len(done) + 1)))
-            context.db.execute(
-                "INSERT INTO lesson_progress (person_id, lesson_id, content_hash, completed_at) VALUES (?, ?, ?, ?)",
-                [person_id, lesson.id, lesson.content_hash, iso(when)],
-            )
+            completions.append((person_id, lesson, when))
             for check in lesson.checks:
                 right = rng.random() < 0.75
                 wrong_choice = next(i for i, c in enumerate(check.choices) if not c.correct) \
                     if not check.multiple or len(check.correct_indexes) < len(check.choices) else 0
-                chosen = sorted(check.correct_indexes) if right else [wrong_choice]
-                context.db.execute(
-                    """INSERT INTO check_answer (person_id, lesson_id, check_id, content_hash, choices, correct,
-                           attempt, answered_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?)""",
-                    [person_id, lesson.id, check.id, lesson.content_hash, json.dumps(chosen), int(right), iso(when)],
-                )
+                chosen = frozenset(check.correct_indexes) if right else frozenset({wrong_choice})
+                answers.append((person_id, lesson, check, chosen, when))
+    learning.import_progress(context.db, accounts.SYSTEM, completions, answers)

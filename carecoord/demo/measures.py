@@ -3,7 +3,8 @@ year, each better than the last, and this quarter's survey open for answers.
 
 Capability grows most in family partnership and coordination processes and stays low in data
 and improvement (a system gap); the survey's weakest ties (primary care with school and
-specialists) improve slowly. Everything is relative to the day the demo loads.
+specialists) improve slowly. Everything is relative to the day the demo loads, and goes in
+through `store.measures.import_administration`.
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ from __future__ import annotations
 import random
 from datetime import datetime, time, timedelta
 
-from carecoord.clock import iso
 from carecoord.content.models import RC_DIMENSIONS, CapabilityInstrument, RelationalInstrument
 from carecoord.demo import PEOPLE, DemoContext
-from carecoord.store.measures import instrument_hash
+from carecoord.measures import SurveyResponse, ThemeAnswer
+from carecoord.store import accounts, measures as store
 
 # Days before the demo loads of each closed administration (about 11, 6 and 1 months ago).
 ROUNDS_DAYS_AGO = (335, 185, 40)
@@ -43,22 +44,6 @@ def _at(context: DemoContext, days_ago: int, hour: int = 9) -> datetime:
     return datetime.combine(day, time(hour, 0), tzinfo=context.now.tzinfo)
 
 
-def _open(context: DemoContext, instrument, when: datetime) -> int:
-    lead_id = context.people["demo-lead"]
-    cursor = context.db.execute(
-        """INSERT INTO administration (practice_id, instrument_id, instrument_kind, instrument_version,
-               instrument_hash, administered_on, opened_at, opened_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-        [context.practice_id, instrument.id, instrument.kind, instrument.version, instrument_hash(instrument),
-         when.date().isoformat(), iso(when), lead_id],
-    )
-    return cursor.lastrowid
-
-
-def _close(context: DemoContext, administration_id: int, closed: datetime) -> None:
-    context.db.execute("UPDATE administration SET closed_at = ?, closed_by = ? WHERE id = ?",
-                       [iso(closed), context.people["demo-lead"], administration_id])
-
-
 def build(context: DemoContext) -> None:
     for instrument in context.library.instruments:
         if isinstance(instrument, CapabilityInstrument):
@@ -70,9 +55,10 @@ def build(context: DemoContext) -> None:
 def _capability(context: DemoContext, instrument: CapabilityInstrument) -> None:
     rng = random.Random("demo-capability")
     bias = {t.id: rng.uniform(-0.5, 0.5) for t in instrument.themes}
+    lead_id = context.people["demo-lead"]
     for step, days_ago in enumerate(ROUNDS_DAYS_AGO):
         when = _at(context, days_ago, 13)
-        administration_id = _open(context, instrument, when)
+        answers: dict[str, ThemeAnswer] = {}
         for domain in instrument.domains:
             start, gain = CAPABILITY_PROFILE.get(domain.id, (1.6, 0.4))
             for theme in domain.themes:
@@ -80,19 +66,20 @@ def _capability(context: DemoContext, instrument: CapabilityInstrument) -> None:
                 level = max(1, min(4, int(value)))
                 complete = value - level >= (0.3 if level == 4 else 0.5)  # below level 1 stays partial
                 note = "Checked against the registry and five plans of care." if rng.random() < 0.2 else ""
-                context.db.execute(
-                    "INSERT INTO capability_answer (administration_id, theme_id, level, complete, note) "
-                    "VALUES (?, ?, ?, ?, ?)", [administration_id, theme.id, level, int(complete), note])
-        _close(context, administration_id, when + timedelta(hours=2))
+                answers[theme.id] = ThemeAnswer(level, complete, note)
+        store.import_administration(context.db, accounts.SYSTEM, context.practice_id, instrument, opened_at=when,
+                                    opened_by=lead_id, closed_at=when + timedelta(hours=2), closed_by=lead_id,
+                                    capability_answers=answers)
 
 
 def _survey(context: DemoContext, instrument: RelationalInstrument) -> None:
     rng = random.Random("demo-survey")
+    lead_id = context.people["demo-lead"]
     members = [p for p in PEOPLE if p.role is not None and p.discipline in instrument.disciplines]
     for step, days_ago in enumerate((*ROUNDS_DAYS_AGO, OPEN_SURVEY_DAYS_AGO)):
         opened = _at(context, days_ago)
-        administration_id = _open(context, instrument, opened)
         is_open = days_ago == OPEN_SURVEY_DAYS_AGO
+        responses = []
         for person in members:
             in_post = person.months_in_post * 30.44 >= days_ago + 14
             # Leave the open survey unanswered by the demo team members, so they have one to answer.
@@ -100,28 +87,29 @@ def _survey(context: DemoContext, instrument: RelationalInstrument) -> None:
                 continue
             if not is_open and rng.random() < 0.15:
                 continue  # nobody has to answer
-            _respond(context, instrument, administration_id, person.username, person.discipline, step, rng,
-                     opened + timedelta(days=rng.randint(0, 9), hours=rng.randint(0, 8)))
-        if not is_open:
-            _close(context, administration_id, opened + timedelta(days=14))
+            responses.append(_response(context, instrument, person.username, person.discipline, step, rng,
+                                       opened + timedelta(days=rng.randint(0, 9), hours=rng.randint(0, 8))))
+        closed = None if is_open else opened + timedelta(days=14)
+        store.import_administration(context.db, accounts.SYSTEM, context.practice_id, instrument, opened_at=opened,
+                                    opened_by=lead_id, closed_at=closed, closed_by=None if is_open else lead_id,
+                                    survey_responses=responses)
 
 
-def _respond(context: DemoContext, instrument: RelationalInstrument, administration_id: int, username: str,
-             discipline: str, step: int, rng: random.Random, when: datetime) -> None:
-    db = context.db
-    db.execute("INSERT INTO survey_respondent (administration_id, person_id, responded_at) VALUES (?, ?, ?)",
-               [administration_id, context.people[username], iso(when)])
+def _response(context: DemoContext, instrument: RelationalInstrument, username: str, discipline: str, step: int,
+              rng: random.Random, when: datetime) -> store.PastResponse:
     response_id = f"{rng.getrandbits(128):032x}"  # random, like the app's, but the same every load
-    db.execute("INSERT INTO survey_response (id, administration_id, from_discipline) VALUES (?, ?, ?)",
-               [response_id, administration_id, discipline])
+    ratings: dict[str, dict[str, int]] = {}
     for other in instrument.disciplines:
         if discipline != "care coordinator" and other != "care coordinator" and rng.random() < 0.25:
             continue  # not everyone works with every discipline
         pair = (discipline, other)
         base = WEAK_PAIRS.get(pair, STRONG_PAIRS.get(pair, 3.3))
         gain = GAIN_PER_ROUND * step * (0.6 if pair in WEAK_PAIRS else 1.0)
+        scores = {}
         for number, dimension in enumerate(RC_DIMENSIONS):
             relationship_lag = -0.2 if number >= 4 else 0.0
             score = round(base + gain + relationship_lag + rng.uniform(-0.8, 0.8))
-            db.execute("INSERT INTO survey_rating (response_id, to_discipline, dimension, score) VALUES (?, ?, ?, ?)",
-                       [response_id, other, dimension, max(1, min(5, score))])
+            scores[dimension] = max(1, min(5, score))
+        ratings[other] = scores
+    return store.PastResponse(context.people[username], when, SurveyResponse(discipline, ratings),
+                              response_id=response_id)

@@ -1,13 +1,13 @@
 """Demo learning plan: the orientation track for the whole practice plus a few individual assignments,
-so some trainees are ahead, some on time and some overdue."""
+so some trainees are ahead, some on time and some overdue (through `store.plans.import_items`)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from carecoord.clock import local_date
-from carecoord.clock import iso
 from carecoord.demo import DemoContext
+from carecoord.store import accounts, plans
 
 
 def build(context: DemoContext) -> None:
@@ -17,17 +17,14 @@ def build(context: DemoContext) -> None:
         return
     today = local_date(context.now, "UTC")
     lead = context.people["demo-lead"]
-    assigned_at = iso(context.now - timedelta(days=40))
+    assigned_at = context.now - timedelta(days=40)
+    items: list[plans.PastItem] = []
 
     def add(module_id: str, due_days: int, person: str | None = None, track: str | None = None) -> None:
         if library.module(module_id) is None:
             return
-        context.db.execute(
-            """INSERT INTO plan_item (practice_id, person_id, module_id, track_id, due_on, assigned_by, assigned_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?)""",
-            [context.practice_id, context.people[person] if person else None, module_id, track,
-             (today + timedelta(days=due_days)).isoformat(), lead, assigned_at],
-        )
+        items.append(plans.PastItem(module_id, today + timedelta(days=due_days), lead, assigned_at,
+                                    person_id=context.people[person] if person else None, track_id=track))
 
     for module_id in orientation.modules:
         add(module_id, 21, track="orientation")  # on time for most, ahead for the longest-serving
@@ -35,3 +32,4 @@ def build(context: DemoContext) -> None:
     add("hospital-to-home-transitions", -3, "demo-grace")  # overdue
     add("school-and-adult-transitions", 10, "demo-elena")  # due soon
     add("information-sharing", 45, "demo-farid")
+    plans.import_items(context.db, accounts.SYSTEM, context.practice_id, items, library=library)

@@ -254,6 +254,11 @@ _MAY_SIGN_IN = f"""NOT person.disabled AND (NOT person.is_demo OR NOT {_REAL_ADM
     OR (NOT person.is_admin AND EXISTS (SELECT 1 FROM setting WHERE key = 'demo_kept_on' AND value = '1')))"""
 
 
+def demo_loaded(db: Database) -> bool:
+    """Whether the demo practice is there (loaded and not yet removed)."""
+    return bool(db.execute("SELECT EXISTS (SELECT 1 FROM practice WHERE is_demo)").fetchone()[0])
+
+
 DemoState = Literal["none", "only_demo", "kept_on", "off"]
 
 

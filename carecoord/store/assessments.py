@@ -323,6 +323,8 @@ class Imported:
     rater_kind: str
     submitted_at: datetime
     answers: dict[str, Answer]  # every competency of the framework
+    started_at: datetime | None = None  # when the rater began; the submission time when not known
+    supersedes_id: int | None = None  # a stored, submitted assessment by the same rater that this corrects
 
 
 def import_history(db: Database, actor: Person, framework: Framework, records: list[Imported]) -> list[int]:
@@ -331,8 +333,10 @@ def import_history(db: Database, actor: Person, framework: Framework, records: l
     Each record is checked as `save_step` and `submit` would check it (every competency rated, levels
     1 to 5, known evidence kinds, only leads observe and only oneself self-assesses is the caller's
     business: this is an administrator's import). The round is worked out from the person's start
-    date exactly as `submit` does. Rows go in as drafts, then become submitted, so the immutability
-    and summary triggers see the same sequence as an assessment made in the app. Returns the new ids.
+    date exactly as `submit` does; a correction (`supersedes_id`) keeps the round it corrects, and is
+    refused as `start_correction` refuses it (not submitted, another rater or person, or already
+    corrected). Rows go in as drafts, then become submitted, so the immutability and summary
+    triggers see the same sequence as an assessment made in the app. Returns the new ids, in order.
     """
     require(permissions.may_administer_accounts(actor), "Only an administrator imports assessment history.")
     codes = [c.code for c in framework.competencies]
@@ -355,24 +359,53 @@ def import_history(db: Database, actor: Person, framework: Framework, records: l
                                   f"unknown: {', '.join(sorted(set(record.answers) - set(codes))) or 'none'}.")
         for code, answer in record.answers.items():
             _check_answer(code, answer)
+        if record.started_at is not None and record.started_at > record.submitted_at:
+            raise AssessmentError("An assessment cannot be submitted before it was started.")
+    corrected_rounds = _corrected_rounds(db, records)
     conn = db.conn
     new_ids: list[int] = []
     with write(db):
         for record in records:
             new_ids.append(conn.execute(
                 """INSERT INTO assessment (person_id, rater_id, rater_kind, step, framework_id, framework_version,
-                       started_at) VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                       supersedes_id, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
                 [record.person_id, record.rater_id, record.rater_kind, len(framework.domains), framework.id,
-                 framework.version, iso(record.submitted_at)]).lastrowid)
+                 framework.version, record.supersedes_id, iso(record.started_at or record.submitted_at)]).lastrowid)
         conn.executemany(
             "INSERT INTO rating (assessment_id, competency_code, level, evidence_kind, note) VALUES (?, ?, ?, ?, ?)",
             ((assessment_id, code, answer.level, answer.evidence_kind, answer.note.strip())
              for assessment_id, record in zip(new_ids, records) for code, answer in record.answers.items()))
         conn.executemany(
             "UPDATE assessment SET status = 'submitted', submitted_at = ?, round_months = ? WHERE id = ?",
-            ((iso(record.submitted_at), _round(started[record.person_id], record.submitted_at), assessment_id)
+            ((iso(record.submitted_at),
+              corrected_rounds[record.supersedes_id] if record.supersedes_id is not None
+              else _round(started[record.person_id], record.submitted_at), assessment_id)
              for assessment_id, record in zip(new_ids, records)))
     return new_ids
+
+
+def _corrected_rounds(db: Database, records: list[Imported]) -> dict[int, int]:
+    """The round of each assessment the records correct, after checking each may be corrected by its record."""
+    rounds: dict[int, int] = {}
+    for record in records:
+        if record.supersedes_id is None:
+            continue
+        if record.supersedes_id in rounds:
+            raise AssessmentError(f"Assessment {record.supersedes_id} is corrected twice in this import.")
+        row = next(db.query(
+            """SELECT person_id, rater_id, rater_kind, status, round_months,
+                      EXISTS (SELECT 1 FROM assessment AS newer WHERE newer.supersedes_id = assessment.id)
+                          AS corrected
+               FROM assessment WHERE id = ?""", [record.supersedes_id]), None)
+        if row is None or row["status"] != "submitted":
+            raise AssessmentError(f"No submitted assessment {record.supersedes_id} to correct.")
+        if (row["person_id"], row["rater_id"], row["rater_kind"]) != (record.person_id, record.rater_id,
+                                                                       record.rater_kind):
+            raise AssessmentError("A correction is by the same rater, of the same person, as what it corrects.")
+        if row["corrected"]:
+            raise AssessmentError(f"Assessment {record.supersedes_id} has already been corrected.")
+        rounds[record.supersedes_id] = row["round_months"]
+    return rounds
 
 
 def _round(started_on: str | None, submitted_at: datetime) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -148,6 +149,109 @@ def advance(db: Database, person: Person, attempt_id: int, case: Case, now: date
                        [iso(now), attempt_id])
         else:
             db.execute("UPDATE case_attempt SET phase_reached = phase_reached + 1 WHERE id = ?", [attempt_id])
+
+
+# ---------------------------------------------------------------- importing earlier play
+
+
+@dataclass(frozen=True)
+class PastChoice:
+    phase: Phase
+    decision: Decision
+    option_id: str
+    chosen_at: datetime
+
+
+@dataclass(frozen=True)
+class PastMapAnswer:
+    phase: Phase
+    picked: frozenset[str]
+    answered_at: datetime
+
+
+@dataclass(frozen=True)
+class PastReflection:
+    phase: Phase
+    prompt_index: int
+    text: str
+    updated_at: datetime
+
+
+def import_attempt(db: Database, actor: Person, person_id: int, case: Case, *, started_at: datetime,
+                   phase_reached: int, completed_at: datetime | None = None, choices: Sequence[PastChoice] = (),
+                   map_answers: Sequence[PastMapAnswer] = (), reflections: Sequence[PastReflection] = ()) -> int:
+    """Record an attempt made earlier (the demo's history, a previous system), as of its own times.
+
+    Checked as `choose`, `answer_map_exercise` and `save_reflection` check each piece (an option of
+    a decision of a phase of this case, made once; map picks from the exercise's list; a prompt
+    of the phase, within the length limit), and only for phases up to the one reached; a completed
+    attempt has reached the last phase. Map answers are marked as the app marks them. Administrators
+    only, like the other imports. Returns the new attempt's id.
+    """
+    require(permissions.may_administer_accounts(actor), "Only an administrator imports case history.")
+    if db.execute("SELECT 1 FROM person WHERE id = ?", [person_id]).fetchone() is None:
+        raise CaseError(f"No person with id {person_id}.")
+    if not case.phases or not 0 <= phase_reached < len(case.phases):
+        raise CaseError(f"{case.id} has no phase {phase_reached}.")
+    if completed_at is not None and (phase_reached != len(case.phases) - 1 or completed_at < started_at):
+        raise CaseError("A completed attempt reached the last phase, after it started.")
+    reached = {phase.id: number for number, phase in enumerate(case.phases) if number <= phase_reached}
+
+    def check_phase(phase: Phase) -> None:
+        if phase.id not in reached or case.phases[reached[phase.id]].content_hash != phase.content_hash:
+            raise CaseError(f"{phase.id} is not a phase of {case.id} reached in this attempt.")
+
+    decided: set[str] = set()
+    for choice in choices:
+        check_phase(choice.phase)
+        if choice.decision not in choice.phase.decisions or choice.decision.option(choice.option_id) is None:
+            raise CaseError("Choose one of the options.", choice.decision.id)
+        if choice.decision.id in decided:
+            raise CaseError("A decision is made once per attempt.", choice.decision.id)
+        decided.add(choice.decision.id)
+    mapped: set[str] = set()
+    for answer in map_answers:
+        check_phase(answer.phase)
+        if answer.phase.map_exercise is None:
+            raise CaseError("This phase has no care-map exercise.")
+        if not answer.picked or not set(answer.picked) <= set(rules.map_exercise_choices(answer.phase)):
+            raise CaseError("Pick from the people and services listed.", "map")
+        if answer.phase.id in mapped:
+            raise CaseError("A care-map exercise is answered once per attempt.", "map")
+        mapped.add(answer.phase.id)
+    reflected: set[tuple[str, int]] = set()
+    for reflection in reflections:
+        check_phase(reflection.phase)
+        key = (reflection.phase.id, reflection.prompt_index)
+        if not 0 <= reflection.prompt_index < len(reflection.phase.reflections) or key in reflected:
+            raise CaseError("No such reflection prompt, or it is answered twice.")
+        if len(reflection.text) > MAX_REFLECTION_CHARS:
+            raise CaseError(f"Keep a reflection under {MAX_REFLECTION_CHARS:,} characters.",
+                            f"{reflection.phase.id}-{reflection.prompt_index}")
+        reflected.add(key)
+    with write(db):
+        attempt_id = db.execute(
+            """INSERT INTO case_attempt (person_id, case_id, content_hash, phase_reached, started_at, completed_at)
+               VALUES (?, ?, ?, ?, ?, ?) RETURNING id""",
+            [person_id, case.id, case.content_hash, phase_reached, iso(started_at),
+             iso(completed_at) if completed_at is not None else None],
+        ).fetchone()[0]
+        for choice in choices:
+            db.execute("""INSERT INTO case_choice (attempt_id, phase_id, decision_id, option_id, content_hash,
+                              chosen_at) VALUES (?, ?, ?, ?, ?, ?)""",
+                       [attempt_id, choice.phase.id, choice.decision.id, choice.option_id, choice.phase.content_hash,
+                        iso(choice.chosen_at)])
+        for answer in map_answers:
+            db.execute("""INSERT INTO case_map_answer (attempt_id, phase_id, picked, score, answered_at)
+                          VALUES (?, ?, ?, ?, ?)""",
+                       [attempt_id, answer.phase.id, json.dumps(sorted(answer.picked)),
+                        rules.mark_map_exercise(answer.phase, set(answer.picked)).score, iso(answer.answered_at)])
+        for reflection in reflections:
+            db.execute("""INSERT INTO case_reflection (attempt_id, phase_id, prompt_index, text, updated_at)
+                          VALUES (?, ?, ?, ?, ?)""",
+                       [attempt_id, reflection.phase.id, reflection.prompt_index, reflection.text,
+                        iso(reflection.updated_at)])
+    return attempt_id
 
 
 # ---------------------------------------------------------------- evidence and insights

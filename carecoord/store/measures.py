@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -309,3 +310,99 @@ def relational_results(db: Database, actor: Person, practice_id: int, instrument
     counts = dict(db.execute(f"SELECT administration_id, count(*) FROM survey_response "
                              f"WHERE administration_id IN ({marks}) GROUP BY administration_id", ids).fetchall())
     return [(a, measures.score_relational(instrument, tallies[a.id], counts.get(a.id, 0))) for a in closed]
+
+
+# ---------------------------------------------------------------- importing earlier measurements
+
+
+@dataclass(frozen=True)
+class PastResponse:
+    """One person's answers to a team survey given earlier, for `import_administration`."""
+
+    person_id: int
+    responded_at: datetime
+    response: SurveyResponse
+    response_id: str | None = None  # the key the answers are kept under; a random one when not given
+
+
+def import_administration(db: Database, actor: Person, practice_id: int, instrument: Instrument, *,
+                          opened_at: datetime, opened_by: int | None = None, administered_on: date | None = None,
+                          closed_at: datetime | None = None, closed_by: int | None = None,
+                          capability_answers: dict[str, ThemeAnswer] | None = None,
+                          survey_responses: Sequence[PastResponse] = ()) -> int:
+    """Record an administration made earlier (the demo's history, a previous system), as of its own times.
+
+    The answers are checked as `record_capability_answers` and `submit_survey` check them (a
+    capability administration closes only with every theme answered; each member of the practice
+    answers a survey once, between its opening and its closing) and go in while it is open, then it
+    is closed when `closed_at` is given, so the closing triggers see what the app does. Not audited,
+    like the other imports. Administrators only. Returns the new administration's id.
+    """
+    require(permissions.may_administer_accounts(actor), "Only an administrator imports measurement history.")
+    administered_on = administered_on if administered_on is not None else opened_at.date()
+    if db.execute("SELECT 1 FROM practice WHERE id = ?", [practice_id]).fetchone() is None:
+        raise MeasureError(f"No practice with id {practice_id}.")
+    if administered_on > opened_at.date():
+        raise MeasureError("The date cannot be after the measurement was opened.", "administered_on")
+    if closed_at is not None and closed_at < opened_at:
+        raise MeasureError("A measurement closes after it opens.")
+    capability_answers = capability_answers or {}
+    if isinstance(instrument, CapabilityInstrument):
+        if survey_responses:
+            raise MeasureError("A capability self-assessment has no survey responses.")
+        themes = {t.id for t in instrument.themes}
+        for theme_id, answer in capability_answers.items():
+            if theme_id not in themes:
+                raise MeasureError(f"{theme_id} is not a theme of this self-assessment.", theme_id)
+            if not isinstance(answer.level, int) or not 1 <= answer.level <= 4:
+                raise MeasureError("Choose a level from 1 to 4.", theme_id)
+            if len(answer.note) > MAX_NOTE_CHARS:
+                raise MeasureError(f"Keep the evidence note under {MAX_NOTE_CHARS} characters.", theme_id)
+        if closed_at is not None and themes - set(capability_answers):
+            raise MeasureError("Answer every theme before closing.")
+    else:
+        if capability_answers:
+            raise MeasureError("A team survey has no capability answers.")
+        members = {r[0] for r in db.execute("SELECT person_id FROM membership WHERE practice_id = ?", [practice_id])}
+        respondents: set[int] = set()
+        for past in survey_responses:
+            if past.person_id not in members:
+                raise MeasureError(f"Person {past.person_id} is not a member of this practice.")
+            if past.person_id in respondents:
+                raise MeasureError(f"Person {past.person_id} answers this survey once.")
+            respondents.add(past.person_id)
+            if past.responded_at < opened_at or (closed_at is not None and past.responded_at > closed_at):
+                raise MeasureError("A survey is answered while it is open.")
+            try:
+                measures.check_response(instrument, past.response)
+            except ValueError as error:
+                raise MeasureError(str(error)) from None
+    if db.execute("SELECT 1 FROM administration WHERE practice_id = ? AND instrument_id = ? AND closed_at IS NULL",
+                  [practice_id, instrument.id]).fetchone():
+        raise MeasureError(f"A {instrument.title.lower()} is already open; close it first.", "administered_on")
+    with write(db):
+        administration_id = db.execute(
+            """INSERT INTO administration (practice_id, instrument_id, instrument_kind, instrument_version,
+                   instrument_hash, administered_on, opened_at, opened_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+               RETURNING id""",
+            [practice_id, instrument.id, instrument.kind, instrument.version, instrument_hash(instrument),
+             administered_on.isoformat(), iso(opened_at), opened_by],
+        ).fetchone()[0]
+        for theme_id, answer in capability_answers.items():
+            db.execute("""INSERT INTO capability_answer (administration_id, theme_id, level, complete, note)
+                          VALUES (?, ?, ?, ?, ?)""",
+                       [administration_id, theme_id, answer.level, int(answer.complete), answer.note.strip()])
+        for past in survey_responses:
+            db.execute("INSERT INTO survey_respondent (administration_id, person_id, responded_at) VALUES (?, ?, ?)",
+                       [administration_id, past.person_id, iso(past.responded_at)])
+            response_id = past.response_id or secrets.token_hex(16)
+            db.execute("INSERT INTO survey_response (id, administration_id, from_discipline) VALUES (?, ?, ?)",
+                       [response_id, administration_id, past.response.from_discipline])
+            for to_discipline, scores in past.response.ratings.items():
+                for dimension in RC_DIMENSIONS:
+                    db.execute("INSERT INTO survey_rating (response_id, to_discipline, dimension, score) "
+                               "VALUES (?, ?, ?, ?)", [response_id, to_discipline, dimension, scores[dimension]])
+        if closed_at is not None:
+            db.execute("UPDATE administration SET closed_at = ?, closed_by = ? WHERE id = ?",
+                       [iso(closed_at), closed_by, administration_id])
+    return administration_id

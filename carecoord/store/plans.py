@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -51,6 +52,44 @@ def assign(db: Database, actor: Person, practice_id: int, module_ids: list[str],
         record(db, actor, "plan.assign", f"practice:{practice_id}", now, person_id=person_id, modules=module_ids,
                track=track_id, due_on=due_on.isoformat())
     return len(module_ids)
+
+
+@dataclass(frozen=True)
+class PastItem:
+    """A plan item assigned earlier (the demo's history, a previous system), for `import_items`."""
+
+    module_id: str
+    due_on: date
+    assigned_by: int | None  # the lead who assigned it
+    assigned_at: datetime
+    person_id: int | None = None  # None: the whole practice
+    track_id: str | None = None
+
+
+def import_items(db: Database, actor: Person, practice_id: int, items: Sequence[PastItem], *,
+                 library: Library) -> list[int]:
+    """Record plan items assigned earlier, as of their own times (a due day may since have passed).
+
+    Checked as `assign` checks them (known modules and track, a trainee of this practice); not
+    audited, like the other imports. Administrators only. Returns the new ids, in order.
+    """
+    require(permissions.may_administer_accounts(actor), "Only an administrator imports learning plans.")
+    for item in items:
+        if library.module(item.module_id) is None:
+            raise PlanError(f"Unknown module(s): {item.module_id}.", "modules")
+        if item.track_id is not None and library.track(item.track_id) is None:
+            raise PlanError("Choose a track from the list.", "track")
+        if item.person_id is not None and db.execute(
+                "SELECT 1 FROM membership WHERE person_id = ? AND practice_id = ? AND role = ? AND active",
+                [item.person_id, practice_id, TRAINEE]).fetchone() is None:
+            raise PlanError("That person is not a trainee of this practice.", "person")
+    with write(db):
+        return [db.execute(
+            """INSERT INTO plan_item (practice_id, person_id, module_id, track_id, due_on, assigned_by, assigned_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id""",
+            [practice_id, item.person_id, item.module_id, item.track_id, item.due_on.isoformat(), item.assigned_by,
+             iso(item.assigned_at)],
+        ).fetchone()[0] for item in items]
 
 
 def remove(db: Database, actor: Person, item_id: int, now: datetime) -> None:

@@ -1,6 +1,6 @@
 import streamlit as st
 
-from carecoord import demo, limits
+from carecoord import limits
 from carecoord.people import ADMIN
 from carecoord.store import accounts
 from carecoord.ui import session
@@ -55,7 +55,7 @@ if practices:
                 accounts.set_practice_timezone(run.db, run.person, which.id, new_zone.strip(), run.now)
             st.rerun()
 
-if demo.is_loaded(run.db):
+if accounts.demo_loaded(run.db):
     st.header("Demo practice")
     if run.person.is_demo:
         st.write("The demo can be removed, or kept on, by a real administrator once one exists.")
