@@ -159,14 +159,7 @@ def discard_administration(db: Database, actor: Person, administration_id: int, 
 # ---------------------------------------------------------------- capability answers
 
 
-def record_capability_answers(db: Database, actor: Person, administration_id: int, instrument: CapabilityInstrument,
-                              answers: dict[str, ThemeAnswer], now: datetime) -> None:
-    """Save the team's agreed answers to some themes (replacing earlier answers to those themes)."""
-    administration = _lead_of(db, actor, administration_id)
-    if not administration.is_open:
-        raise MeasureError("That measurement is closed; its answers are final.")
-    if administration.instrument_id != instrument.id:
-        raise MeasureError("That measurement is of a different instrument.")
+def _check_theme_answers(instrument: CapabilityInstrument, answers: dict[str, ThemeAnswer]) -> None:
     themes = {t.id for t in instrument.themes}
     for theme_id, answer in answers.items():
         if theme_id not in themes:
@@ -175,6 +168,17 @@ def record_capability_answers(db: Database, actor: Person, administration_id: in
             raise MeasureError("Choose a level from 1 to 4.", theme_id)
         if len(answer.note) > MAX_NOTE_CHARS:
             raise MeasureError(f"Keep the evidence note under {MAX_NOTE_CHARS} characters.", theme_id)
+
+
+def record_capability_answers(db: Database, actor: Person, administration_id: int, instrument: CapabilityInstrument,
+                              answers: dict[str, ThemeAnswer], now: datetime) -> None:
+    """Save the team's agreed answers to some themes (replacing earlier answers to those themes)."""
+    administration = _lead_of(db, actor, administration_id)
+    if not administration.is_open:
+        raise MeasureError("That measurement is closed; its answers are final.")
+    if administration.instrument_id != instrument.id:
+        raise MeasureError("That measurement is of a different instrument.")
+    _check_theme_answers(instrument, answers)
     with write(db):
         for theme_id, answer in sorted(answers.items()):
             db.execute(
@@ -350,15 +354,8 @@ def import_administration(db: Database, actor: Person, practice_id: int, instrum
     if isinstance(instrument, CapabilityInstrument):
         if survey_responses:
             raise MeasureError("A capability self-assessment has no survey responses.")
-        themes = {t.id for t in instrument.themes}
-        for theme_id, answer in capability_answers.items():
-            if theme_id not in themes:
-                raise MeasureError(f"{theme_id} is not a theme of this self-assessment.", theme_id)
-            if not isinstance(answer.level, int) or not 1 <= answer.level <= 4:
-                raise MeasureError("Choose a level from 1 to 4.", theme_id)
-            if len(answer.note) > MAX_NOTE_CHARS:
-                raise MeasureError(f"Keep the evidence note under {MAX_NOTE_CHARS} characters.", theme_id)
-        if closed_at is not None and themes - set(capability_answers):
+        _check_theme_answers(instrument, capability_answers)
+        if closed_at is not None and {t.id for t in instrument.themes} - set(capability_answers):
             raise MeasureError("Answer every theme before closing.")
     else:
         if capability_answers:
