@@ -182,3 +182,24 @@ def test_an_administrator_lets_a_slowed_down_person_try_again_at_once(app_as, ap
     at.run()
     assert "can try to sign in again now" in page_text(at)
     assert accounts.sign_in_with_password(db, "demo-lead", demo.DEMO_PASSWORD, clock.utcnow()).outcome == "ok"
+
+
+# ---------------------------------------------------------------- whose address to throttle
+
+
+@pytest.mark.parametrize("trusted, peer, forwarded, expected", [
+    ("", None, "203.0.113.9", None),                                  # no proxy named: per username only
+    ("127.0.0.1", None, "203.0.113.9", "203.0.113.9"),                # loopback proxy named: its header counts
+    ("127.0.0.1", None, "198.51.100.1, 203.0.113.9", "203.0.113.9"),  # the client wrote the first entry
+    ("127.0.0.1, 10.0.0.5", None, "203.0.113.9, 10.0.0.5", "203.0.113.9"),  # a chain of trusted proxies
+    ("10.0.0.5", "192.0.2.44", "203.0.113.9", None),                  # not from a trusted proxy: header ignored
+    ("10.0.0.5", "10.0.0.5", "", None),                               # a trusted proxy that says nothing
+    ("127.0.0.1", None, "x" * 100, None),                             # nonsense is not an address to key on
+])
+def test_a_client_address_is_believed_only_from_a_proxy_the_administrator_named(
+        monkeypatch, trusted, peer, forwarded, expected):
+    monkeypatch.setenv("CARECOORD_TRUSTED_PROXIES", trusted)
+    context = type(st.context)
+    monkeypatch.setattr(context, "ip_address", property(lambda self: peer))
+    monkeypatch.setattr(context, "headers", property(lambda self: {"X-Forwarded-For": forwarded}))
+    assert session.client_address() == expected
