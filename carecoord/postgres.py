@@ -104,3 +104,24 @@ def write(db: PostgresDatabase) -> Iterator[PostgresDatabase]:
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s)", [WRITE_LOCK_KEY])
         yield db
+
+
+def refusing_trigger(name: str, event: str, condition: str, message: str) -> str:
+    """PostgreSQL's form of SQLite's `CREATE TRIGGER name event WHEN condition BEGIN SELECT
+    RAISE(ABORT, message); END`: a PL/pgSQL function of the same name, and the row trigger.
+
+    PostgreSQL allows no subquery in a trigger's WHEN, so the condition is tested in the function
+    (NULL refuses nothing, as in SQLite). The refusal carries SQLSTATE 23000
+    (integrity_constraint_violation): psycopg raises an `IntegrityError`, as sqlite3 does for RAISE(ABORT).
+    """
+    message = message.replace("'", "''")
+    return f"""
+        CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $body$
+        BEGIN
+            IF {condition} THEN
+                RAISE EXCEPTION '{message}' USING ERRCODE = 'integrity_constraint_violation';
+            END IF;
+            IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+            RETURN NEW;
+        END $body$;
+        CREATE TRIGGER {name} {event} FOR EACH ROW EXECUTE FUNCTION {name}();"""

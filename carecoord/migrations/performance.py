@@ -28,9 +28,17 @@ migrations = Migrations("carecoord.performance")
 DOMAIN = "substr(rating.competency_code, 1, 2)"
 
 
-def _change(assessment: str, sign: int, *, unless_corrected: bool = False) -> str:
+def _change(assessment: str, sign: int, *, unless_corrected: bool = False, postgresql: bool = False) -> str:
     """Statements that add (sign 1) or take away (sign -1) one submitted assessment's contribution;
-    with unless_corrected, nothing when a submitted correction has already taken it away."""
+    with unless_corrected, nothing when a submitted correction has already taken it away.
+
+    With postgresql, the same statements as PostgreSQL wants them: a column in ON CONFLICT's SET
+    names its table (bare, it is ambiguous with `excluded`), and the GROUP BY lists every column selected.
+    """
+    def own(table: str, column: str) -> str:
+        return f"{table}.{column}" if postgresql else column
+
+    group_by = f"a.rater_kind, a.round_months, {DOMAIN}" if postgresql else DOMAIN
     this = f"a.id = {assessment}"
     if unless_corrected:
         this += (f" AND NOT EXISTS (SELECT 1 FROM assessment AS newer WHERE newer.supersedes_id = {assessment}"
@@ -42,11 +50,11 @@ def _change(assessment: str, sign: int, *, unless_corrected: bool = False) -> st
         INSERT INTO growth_people (rater_kind, round_months, people)
         SELECT a.rater_kind, a.round_months, 1 FROM assessment AS a
         WHERE {this} AND a.status = 'submitted' AND coalesce({person_round}, 0) = 0
-        ON CONFLICT (rater_kind, round_months) DO UPDATE SET people = people + 1;
+        ON CONFLICT (rater_kind, round_months) DO UPDATE SET people = {own('growth_people', 'people')} + 1;
         INSERT INTO growth_person (person_id, rater_kind, round_months, assessments)
         SELECT a.person_id, a.rater_kind, a.round_months, 1 FROM assessment AS a
         WHERE {this} AND a.status = 'submitted'
-        ON CONFLICT (person_id, rater_kind, round_months) DO UPDATE SET assessments = assessments + 1;"""
+        ON CONFLICT (person_id, rater_kind, round_months) DO UPDATE SET assessments = {own('growth_person', 'assessments')} + 1;"""
     else:
         people = f"""
         UPDATE growth_person SET assessments = assessments - 1
@@ -64,9 +72,9 @@ def _change(assessment: str, sign: int, *, unless_corrected: bool = False) -> st
         SELECT a.rater_kind, a.round_months, {DOMAIN}, {sign} * count(*), {sign} * sum(rating.level)
         FROM assessment AS a JOIN rating ON rating.assessment_id = a.id
         WHERE {this} AND a.status = 'submitted'
-        GROUP BY {DOMAIN}
+        GROUP BY {group_by}
         ON CONFLICT (rater_kind, round_months, domain)
-        DO UPDATE SET ratings = ratings + excluded.ratings, level_sum = level_sum + excluded.level_sum;"""
+        DO UPDATE SET ratings = {own('growth_domain', 'ratings')} + excluded.ratings, level_sum = {own('growth_domain', 'level_sum')} + excluded.level_sum;"""
 
 
 LIVE = """assessment.status = 'submitted' AND NOT EXISTS (
@@ -132,3 +140,68 @@ def m001_growth_summary(db: Database) -> None:
         END
         """,
     )
+
+
+def _growth_trigger(name: str, event: str, when: str, body: str, returns: str) -> str:
+    """PostgreSQL's form of one growth trigger: a PL/pgSQL function of the same name and the row trigger."""
+    return f"""
+        CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $body$
+        BEGIN
+            {body}
+            RETURN {returns};
+        END $body$;
+        CREATE TRIGGER {name} {event} FOR EACH ROW WHEN ({when}) EXECUTE FUNCTION {name}();"""
+
+
+# PostgreSQL's form of each migration above, same names and order, applied by `apply_all` (see migrations/__init__.py).
+# The triggers run the same statements as SQLite's; AFTER ones return NULL (ignored), the BEFORE DELETE
+# one returns OLD so the row is still deleted. As on SQLite, the ratings are still there in BEFORE
+# DELETE: PostgreSQL cascades a deleted assessment to its ratings after the row is gone.
+postgresql: tuple[tuple[str, str], ...] = (
+    ("m001_growth_summary", f"""
+        CREATE TABLE growth_domain (
+            rater_kind TEXT NOT NULL,
+            round_months INTEGER NOT NULL,
+            domain TEXT NOT NULL,
+            ratings BIGINT NOT NULL,
+            level_sum BIGINT NOT NULL,
+            PRIMARY KEY (rater_kind, round_months, domain)
+        );
+        CREATE TABLE growth_person (
+            person_id BIGINT NOT NULL,
+            rater_kind TEXT NOT NULL,
+            round_months INTEGER NOT NULL,
+            assessments INTEGER NOT NULL,
+            PRIMARY KEY (person_id, rater_kind, round_months)
+        );
+        CREATE TABLE growth_people (
+            rater_kind TEXT NOT NULL,
+            round_months INTEGER NOT NULL,
+            people INTEGER NOT NULL,
+            PRIMARY KEY (rater_kind, round_months)
+        );
+
+        INSERT INTO growth_domain (rater_kind, round_months, domain, ratings, level_sum)
+        SELECT assessment.rater_kind, assessment.round_months, {DOMAIN}, count(*), sum(rating.level)
+        FROM assessment JOIN rating ON rating.assessment_id = assessment.id
+        WHERE {LIVE}
+        GROUP BY assessment.rater_kind, assessment.round_months, {DOMAIN};
+        INSERT INTO growth_person (person_id, rater_kind, round_months, assessments)
+        SELECT assessment.person_id, assessment.rater_kind, assessment.round_months, count(*)
+        FROM assessment WHERE {LIVE}
+        GROUP BY assessment.person_id, assessment.rater_kind, assessment.round_months;
+        INSERT INTO growth_people (rater_kind, round_months, people)
+        SELECT rater_kind, round_months, count(*) FROM growth_person GROUP BY rater_kind, round_months;
+        """
+        + _growth_trigger(
+            "growth_on_submit", "AFTER UPDATE OF status ON assessment",
+            "OLD.status = 'draft' AND NEW.status = 'submitted'",
+            _change("NEW.supersedes_id", -1, postgresql=True) + _change("NEW.id", 1, postgresql=True), "NULL")
+        + _growth_trigger(
+            "growth_on_insert_submitted", "AFTER INSERT ON assessment", "NEW.status = 'submitted'",
+            _change("NEW.supersedes_id", -1, postgresql=True) + _change("NEW.id", 1, postgresql=True), "NULL")
+        + _growth_trigger(
+            "growth_on_delete", "BEFORE DELETE ON assessment", "OLD.status = 'submitted'",
+            _change("OLD.id", -1, unless_corrected=True, postgresql=True)
+            + _change("OLD.supersedes_id", 1, postgresql=True), "OLD")),
+)
