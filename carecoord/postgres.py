@@ -68,14 +68,15 @@ class PostgresDatabase:
 
     def execute(self, sql: str, params: Sequence | Mapping | None = None):
         """Run one statement; returns psycopg's cursor (fetchone, fetchall, rowcount)."""
-        return self.conn.execute(translate(sql), params)
+        # Always pass parameters: psycopg undoes the doubled % of a literal only when it has some.
+        return self.conn.execute(translate(sql), params if params is not None else ())
 
     def query(self, sql: str, params: Sequence | Mapping | None = None) -> Iterator[dict]:
         """Rows as dictionaries, like sqlite-utils' `Database.query`."""
         from psycopg.rows import dict_row
 
         with self.conn.cursor(row_factory=dict_row) as cursor:
-            cursor.execute(translate(sql), params)
+            cursor.execute(translate(sql), params if params is not None else ())
             yield from cursor
 
     def close(self) -> None:

@@ -75,3 +75,8 @@ def test_concurrent_writers_that_read_before_writing_lose_nothing(pg, postgres_u
         thread.join()
     assert errors == []
     assert pg.execute("SELECT n FROM counter").fetchone()[0] == 200
+
+
+def test_a_literal_percent_sign_comes_back_as_written(pg):
+    assert pg.execute("SELECT 'a%'").fetchone()[0] == "a%"
+    assert list(pg.query("SELECT 'b%' AS x")) == [{"x": "b%"}]
