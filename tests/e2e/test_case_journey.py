@@ -19,8 +19,10 @@ def test_play_first_phase_leave_and_continue(server, page):
 
     field = page.get_by_test_id("stMultiSelect").locator("input")
     for node in first.care_map.nodes[:3]:
+        field.click()  # reopen the list: after a pick it can stay closed on a loaded machine
         field.fill(node.label)
         page.get_by_role("option", name=node.label, exact=True).click()
+        wait_for_app(page)
     page.keyboard.press("Escape")
     page.get_by_role("button", name="Check my map").click()
     wait_for_app(page)
