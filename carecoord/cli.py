@@ -64,7 +64,7 @@ def cmd_backup(args) -> int:
     if not database.integrity_ok(target):
         print(f"error: the copy at {target} failed its integrity check", file=sys.stderr)
         return 1
-    print(f"Backed up {database.database_path() if args.db is None else args.db} to {target}.")
+    print(f"Backed up {database.describe(args.db)} to {target}.")
     return 0
 
 
@@ -81,7 +81,7 @@ def cmd_validate(args) -> int:
         referenced = learning.referenced_content_ids(db) | cases.referenced_ids(db) | stories.referenced_ids(db)
         for item_id in sorted(referenced):
             if item_id not in known:
-                problems.append(f"{database.database_path() if args.db is None else args.db}: id {item_id!r} is used "
+                problems.append(f"{database.describe(args.db)}: id {item_id!r} is used "
                                 "by stored records but is not in the content library and not listed as retired")
     if args.json:
         print(json.dumps({"counts": library.counts(), "errors": problems}, indent=2))
@@ -116,8 +116,9 @@ def cmd_migrate(args) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="carecoord", description=__doc__)
-    parser.add_argument("--db", type=Path, default=None,
-                        help="database file (default: $CARECOORD_DB, else data/carecoord.db)")
+    parser.add_argument("--db", default=None,
+                        help="database file or postgresql:// URL (default: $CARECOORD_DATABASE_URL, else "
+                             "$CARECOORD_DB, else data/carecoord.db)")
     commands = parser.add_subparsers(dest="command", required=True)
 
     create_admin = commands.add_parser("create-admin", help="create an administrator account")

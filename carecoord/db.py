@@ -1,8 +1,12 @@
 """The database: connection, the one write helper, migrations and backup.
 
-Every connection gets WAL, foreign keys and a busy timeout. Every write goes through `write()`,
-which opens the transaction with BEGIN IMMEDIATE: a deferred transaction that reads before it
-writes fails at once with "database is locked" under concurrency (docs/decisions.md).
+Two backends behind one handle: the embedded SQLite file (the default), or PostgreSQL when
+`CARECOORD_DATABASE_URL=postgresql://...` is set (see carecoord.postgres). Both handles offer
+`execute()`, `query()` and `executemany()` with SQLite's placeholders, and `backend`.
+
+Every SQLite connection gets WAL, foreign keys and a busy timeout. Every write goes through
+`write()`, which on SQLite opens the transaction with BEGIN IMMEDIATE: a deferred transaction that
+reads before it writes fails at once with "database is locked" under concurrency (docs/decisions.md).
 """
 
 from __future__ import annotations
@@ -13,23 +17,80 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlite_utils import Database
+import sqlite_utils
+
+from carecoord import postgres
+from carecoord.postgres import PostgresDatabase
 
 DEFAULT_PATH = Path("data") / "carecoord.db"
 BUSY_TIMEOUT_S = 10.0
 
 
+class SqliteDatabase(sqlite_utils.Database):
+    """sqlite-utils' Database, with what the store needs of both backends."""
+
+    backend = "sqlite"
+
+    def executemany(self, sql: str, rows) -> int:
+        """Run one statement for each row; returns how many rows it changed in all."""
+        return self.conn.executemany(sql, rows).rowcount
+
+
+Database = SqliteDatabase | PostgresDatabase  # the store's handle, whichever the backend
+
+# A unique key or a trigger refused the row (sqlite3's or psycopg's).
+try:
+    from psycopg import IntegrityError as _PostgresIntegrityError
+except ImportError:  # pragma: no cover - psycopg is a dependency
+    _PostgresIntegrityError = sqlite3.IntegrityError
+IntegrityError = (sqlite3.IntegrityError, _PostgresIntegrityError)
+
+
+def placeholders(values) -> str:
+    """"?, ?, ?" for an IN list of these values (the same on both backends)."""
+    return ", ".join("?" * len(values))
+
+
+def database_url() -> str | None:
+    """$CARECOORD_DATABASE_URL when it names PostgreSQL, else None (the SQLite file)."""
+    url = (os.environ.get("CARECOORD_DATABASE_URL") or "").strip()
+    return url or None
+
+
+def is_postgres_url(target: object) -> bool:
+    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
+
+
+def describe(target: Path | str | None = None) -> str:
+    """Which database a command works on, for its messages (a URL's password left out)."""
+    if target is None:
+        target = database_url() or database_path()
+    if is_postgres_url(target):
+        from urllib.parse import urlsplit
+
+        url = urlsplit(str(target))
+        return f"PostgreSQL database {url.path.lstrip('/') or '(default)'} on {url.hostname or 'localhost'}"
+    return str(target)
+
+
 def database_path() -> Path:
-    """Where the database lives: $CARECOORD_DB, else data/carecoord.db."""
+    """Where the SQLite database lives: $CARECOORD_DB, else data/carecoord.db."""
     return Path(os.environ.get("CARECOORD_DB") or DEFAULT_PATH)
 
 
 def connect(path: Path | str | None = None) -> Database:
-    """Open a connection with the pragmas every connection needs.
+    """Open a connection: to the given file or PostgreSQL URL, else to $CARECOORD_DATABASE_URL,
+    else to the SQLite file at `database_path()`.
 
-    Connections are cheap (well under a millisecond) and sqlite3 objects are bound to the thread
-    that made them, so open one per script run instead of caching one.
+    SQLite connections are cheap (well under a millisecond) and sqlite3 objects are bound to the
+    thread that made them, so open one per script run instead of caching one.
     """
+    if path is None and database_url() is not None:
+        path = database_url()
+    if is_postgres_url(path):
+        return postgres.connect(path)
+    if isinstance(path, str) and "://" in path:
+        raise ValueError("CARECOORD_DATABASE_URL must start with postgresql://")
     path = Path(path) if path is not None else database_path()
     if str(path) != ":memory:":
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -39,7 +100,7 @@ def connect(path: Path | str | None = None) -> Database:
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
-    return Database(conn)
+    return SqliteDatabase(conn)
 
 
 @contextmanager
@@ -48,6 +109,10 @@ def write(db: Database) -> Iterator[Database]:
 
     Nested calls join the outer transaction (a savepoint), so store functions can compose.
     """
+    if getattr(db, "backend", "sqlite") == "postgresql":
+        with postgres.write(db):
+            yield db
+        return
     conn = db.conn
     if conn.in_transaction:
         with db.atomic():
@@ -78,6 +143,38 @@ def execute_script(db: Database, script: str) -> None:
             pending = ""
     if pending.strip(" \n;"):
         db.execute(pending)
+
+
+# ---------------------------------------------------------------- what is in a database
+
+
+_MIGRATION_TABLES = ("_sqlite_migrations", "carecoord_migrations")
+
+
+def table_names(db: Database) -> list[str]:
+    """The application's tables, by name (not the migration records, not the engine's own)."""
+    if db.backend == "postgresql":
+        rows = db.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
+                          "AND table_type = 'BASE TABLE' ORDER BY table_name").fetchall()
+    else:
+        rows = db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+                          "ORDER BY name").fetchall()
+    return [row[0] for row in rows if row[0] not in _MIGRATION_TABLES]
+
+
+def column_names(db: Database, table: str) -> list[str]:
+    """The table's columns, in their order."""
+    if db.backend == "postgresql":
+        rows = db.execute("SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+                          "AND table_name = ? ORDER BY ordinal_position", [table]).fetchall()
+        return [row[0] for row in rows]
+    return [row[1] for row in db.execute("SELECT * FROM pragma_table_info(?)", [table]).fetchall()]
+
+
+def every_row_as_text(db: Database) -> str:
+    """Every value of every table as text: to show that something is stored nowhere."""
+    return "\n".join(repr(row) for table in table_names(db)
+                     for row in db.execute(f'SELECT * FROM "{table}"').fetchall())
 
 
 def migrate(db: Database) -> None:

@@ -15,7 +15,7 @@ serialisation failures to retry and no lost updates; reads never wait for it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -58,35 +58,105 @@ def translate(sql: str) -> str:
     return _TOKEN.sub(replace, sql)
 
 
+class Result:
+    """A statement's outcome, read in full before its connection goes back to the pool."""
+
+    def __init__(self, rows: list[tuple], rowcount: int):
+        self._rows, self.rowcount = rows, rowcount
+
+    def fetchone(self) -> tuple | None:
+        return self._rows[0] if self._rows else None
+
+    def fetchall(self) -> list[tuple]:
+        return list(self._rows)
+
+    def __iter__(self):
+        return iter(self._rows)
+
+
 class PostgresDatabase:
-    """The store's handle on PostgreSQL: `execute()` and `query()` as on sqlite-utils' Database."""
+    """The store's handle on PostgreSQL: `execute()`, `query()` and `executemany()` as on SQLite's.
+
+    It holds either one connection (the command line, tests) or a pool (the app: many script runs
+    in threads). From a pool, a statement outside `write()` borrows a connection only for itself,
+    so a script run that never closes its handle holds none; `write()` keeps one for the transaction.
+    """
 
     backend = "postgresql"
 
-    def __init__(self, conn: Any):
-        self.conn = conn  # a psycopg Connection in autocommit mode; `write()` opens transactions
+    def __init__(self, conn: Any = None, *, pool: Any = None):
+        self._conn, self._pool = conn, pool  # connections are in autocommit mode
+        self._in_transaction: Any = None  # the connection `write()` holds
 
-    def execute(self, sql: str, params: Sequence | Mapping | None = None):
-        """Run one statement; returns psycopg's cursor (fetchone, fetchall, rowcount)."""
-        # Always pass parameters: psycopg undoes the doubled % of a literal only when it has some.
-        return self.conn.execute(translate(sql), params if params is not None else ())
+    @property
+    def conn(self) -> Any:
+        """The connection statements run on now (a pool's only inside `write()`)."""
+        if self._in_transaction is not None:
+            return self._in_transaction
+        if self._conn is None:
+            raise RuntimeError("a pooled handle has a connection only inside write()")
+        return self._conn
+
+    @contextmanager
+    def _connection(self) -> Iterator[Any]:
+        if self._in_transaction is not None or self._pool is None:
+            yield self.conn
+        else:
+            with self._pool.connection() as conn:
+                yield conn
+
+    def execute(self, sql: str, params: Sequence | Mapping | None = None) -> Result:
+        """Run one statement; the result has fetchone(), fetchall() and rowcount."""
+        with self._connection() as conn, conn.cursor() as cursor:
+            # Always pass parameters: psycopg undoes the doubled % of a literal only when it has some.
+            cursor.execute(translate(sql), params if params is not None else ())
+            rows = cursor.fetchall() if cursor.description is not None else []
+            return Result(rows, cursor.rowcount)
+
+    def executemany(self, sql: str, rows: Iterable[Sequence | Mapping]) -> int:
+        """Run one statement for each row; returns how many rows it changed in all."""
+        with self._connection() as conn, conn.cursor() as cursor:
+            cursor.executemany(translate(sql), list(rows))
+            return cursor.rowcount
 
     def query(self, sql: str, params: Sequence | Mapping | None = None) -> Iterator[dict]:
         """Rows as dictionaries, like sqlite-utils' `Database.query`."""
         from psycopg.rows import dict_row
 
-        with self.conn.cursor(row_factory=dict_row) as cursor:
+        with self._connection() as conn, conn.cursor(row_factory=dict_row) as cursor:
             cursor.execute(translate(sql), params if params is not None else ())
-            yield from cursor
+            rows = cursor.fetchall()
+        yield from rows
 
     def close(self) -> None:
-        self.conn.close()
+        if self._conn is not None:
+            self._conn.close()
 
 
 def connect(url: str) -> PostgresDatabase:
+    """One connection of its own (the command line, tests, the benchmark)."""
     import psycopg
 
     return PostgresDatabase(psycopg.connect(url, autocommit=True))
+
+
+_POOLS: list[Any] = []
+
+
+def pool(url: str, *, max_size: int = 10) -> Any:
+    """A connection pool for one app process (see `PostgresDatabase`)."""
+    from psycopg_pool import ConnectionPool
+
+    made = ConnectionPool(url, min_size=1, max_size=max_size, kwargs={"autocommit": True}, open=True,
+                          name="carecoord")
+    _POOLS.append(made)
+    return made
+
+
+def close_pools() -> None:
+    """Close every pool this process made (tests, between databases)."""
+    while _POOLS:
+        _POOLS.pop().close()
 
 
 @contextmanager
@@ -95,16 +165,18 @@ def write(db: PostgresDatabase) -> Iterator[PostgresDatabase]:
 
     Nested calls become savepoints of the outer transaction, as on SQLite.
     """
-    from psycopg import pq
-
-    conn = db.conn
-    if conn.info.transaction_status != pq.TransactionStatus.IDLE:  # already in one
-        with conn.transaction():
+    if db._in_transaction is not None:
+        with db._in_transaction.transaction():
             yield db
         return
-    with conn.transaction():
-        conn.execute("SELECT pg_advisory_xact_lock(%s)", [WRITE_LOCK_KEY])
-        yield db
+    with db._connection() as conn:
+        db._in_transaction = conn
+        try:
+            with conn.transaction():
+                conn.execute("SELECT pg_advisory_xact_lock(%s)", [WRITE_LOCK_KEY])
+                yield db
+        finally:
+            db._in_transaction = None
 
 
 def refusing_trigger(name: str, event: str, condition: str, message: str) -> str:

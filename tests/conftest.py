@@ -20,12 +20,30 @@ def now() -> datetime:
     return FROZEN_NOW
 
 
+BACKENDS = ("sqlite", "postgresql")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "sqlite_only(reason): the test is about SQLite itself; it runs on SQLite only")
+
+
+def pytest_generate_tests(metafunc):
+    """Every test that reaches a database (`db`, `demo_db`, `demo_path`, the app) runs on each backend,
+    as `test[sqlite]` and `test[postgresql]`, unless it is marked sqlite_only."""
+    if "backend" in metafunc.fixturenames:
+        only_sqlite = metafunc.definition.get_closest_marker("sqlite_only") is not None
+        metafunc.parametrize("backend", ("sqlite",) if only_sqlite else BACKENDS, scope="function")
+
+
 @pytest.fixture
-def db(tmp_path):
-    """A fresh, migrated file database."""
-    connection = database.open_database(tmp_path / "test.db")
+def db(backend, tmp_path, request):
+    """A fresh, migrated database on the backend under test."""
+    if backend == "postgresql":
+        connection = database.connect(request.getfixturevalue("postgres_database")("empty"))
+    else:
+        connection = database.open_database(tmp_path / "test.db")
     yield connection
-    connection.conn.close()
+    connection.close()
 
 
 @pytest.fixture(scope="session")
@@ -40,9 +58,12 @@ def demo_template(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def demo_path(demo_template, tmp_path) -> Path:
+def demo_path(backend, request, tmp_path) -> Path | str:
+    """Where this test's own copy of the demo database is: a file, or a PostgreSQL URL."""
+    if backend == "postgresql":
+        return request.getfixturevalue("postgres_database")("demo")
     path = tmp_path / "demo.db"
-    shutil.copy(demo_template, path)
+    shutil.copy(request.getfixturevalue("demo_template"), path)
     return path
 
 
@@ -50,4 +71,4 @@ def demo_path(demo_template, tmp_path) -> Path:
 def demo_db(demo_path):
     connection = database.open_database(demo_path)
     yield connection
-    connection.conn.close()
+    connection.close()

@@ -62,3 +62,54 @@ def start_cluster() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     yield from start_cluster()
+
+
+# Each test gets a database copied from a template (milliseconds); building the demo takes seconds.
+def _build_template(url: str, kind: str) -> None:
+    from carecoord import db as database, demo
+    from tests.conftest import FROZEN_NOW
+
+    connection = database.open_database(url)
+    if kind == "demo":
+        demo.load(connection, FROZEN_NOW)
+    connection.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_templates(postgres_url) -> Iterator[dict[str, str]]:
+    """Template databases, built on first use: "empty" (migrated) and "demo" (the demo practice)."""
+    built: dict[str, str] = {}
+    yield built
+
+
+@pytest.fixture
+def postgres_database(postgres_url, postgres_templates) -> Iterator:
+    """`postgres_database("empty" | "demo")`: the URL of a new database of that kind, dropped afterwards."""
+    import psycopg
+
+    made: list[str] = []
+    base = postgres_url.rsplit("/", 1)[0]
+
+    def make(kind: str) -> str:
+        with psycopg.connect(postgres_url, autocommit=True) as admin:
+            template = f"carecoord_template_{kind}"
+            if kind not in postgres_templates:
+                admin.execute(f"DROP DATABASE IF EXISTS {template}")
+                admin.execute(f"CREATE DATABASE {template}")
+                _build_template(f"{base}/{template}", kind)
+                postgres_templates[kind] = template
+            name = f"carecoord_test_{len(made)}_{os.getpid()}_{next(_numbers)}"
+            admin.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
+        made.append(name)
+        return f"{base}/{name}"
+
+    yield make
+    from carecoord import postgres
+
+    postgres.close_pools()
+    with psycopg.connect(postgres_url, autocommit=True) as admin:
+        for name in made:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+_numbers = iter(range(10**9))

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlite_utils import Database
+from carecoord.db import Database
 
 from carecoord import auth
 from carecoord.content import Library, load_library

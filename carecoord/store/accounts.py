@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
 
-from sqlite_utils import Database
 
 from carecoord import auth, limits, permissions
 from carecoord.clock import is_zone, iso, parse
-from carecoord.db import write
+from carecoord.db import Database, IntegrityError, placeholders, write
 from carecoord.errors import FieldError
 from carecoord.people import ROLES, Membership, Person, Practice
 from carecoord.permissions import PermissionDenied, require
@@ -120,10 +118,10 @@ def demo_accounts(db: Database) -> list[dict]:
     return list(
         db.query(
             """SELECT person.username, person.display_name,
-                      CASE WHEN person.is_admin THEN 'admin'
+                      CASE WHEN person.is_admin <> 0 THEN 'admin'
                            ELSE coalesce(group_concat(DISTINCT membership.role), '') END AS roles
                FROM person LEFT JOIN membership ON membership.person_id = person.id
-               WHERE person.is_demo AND NOT person.disabled
+               WHERE person.is_demo <> 0 AND person.disabled = 0
                GROUP BY person.id ORDER BY person.is_admin DESC, roles, person.display_name"""
         )
     )
@@ -220,13 +218,15 @@ def create_practice(db: Database, actor: Person, name: str, now: datetime, *, se
     with write(db):
         try:
             cursor = db.execute(
-                "INSERT INTO practice (name, setting, timezone, is_demo, created_at) VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO practice (name, setting, timezone, is_demo, created_at) VALUES (?, ?, ?, ?, ?) "
+                "RETURNING id",
                 [name, setting, timezone, int(is_demo), iso(now)],
             )
-        except sqlite3.IntegrityError:
+        except IntegrityError:
             raise AccountError(f"A practice called {name!r} already exists.", "name") from None
-        record(db, actor, "practice.create", f"practice:{cursor.lastrowid}", now, name=name)
-        return cursor.lastrowid
+        practice_id = cursor.fetchone()[0]
+        record(db, actor, "practice.create", f"practice:{practice_id}", now, name=name)
+        return practice_id
 
 
 def _check_timezone(timezone: str) -> None:
@@ -249,14 +249,16 @@ def set_practice_timezone(db: Database, actor: Person, practice_id: int, timezon
 
 # Demo accounts sign in only while no real administrator exists, or while a real administrator
 # keeps the demo on; a demo administrator never does once a real one exists.
-_REAL_ADMIN_EXISTS = "EXISTS (SELECT 1 FROM person AS real WHERE real.is_admin AND NOT real.is_demo AND NOT real.disabled)"
-_MAY_SIGN_IN = f"""NOT person.disabled AND (NOT person.is_demo OR NOT {_REAL_ADMIN_EXISTS}
-    OR (NOT person.is_admin AND EXISTS (SELECT 1 FROM setting WHERE key = 'demo_kept_on' AND value = '1')))"""
+# Flags are 0/1 integers on both backends, compared explicitly (PostgreSQL takes no integer as a condition).
+_REAL_ADMIN_EXISTS = ("EXISTS (SELECT 1 FROM person AS real "
+                      "WHERE real.is_admin <> 0 AND real.is_demo = 0 AND real.disabled = 0)")
+_MAY_SIGN_IN = f"""person.disabled = 0 AND (person.is_demo = 0 OR NOT {_REAL_ADMIN_EXISTS}
+    OR (person.is_admin = 0 AND EXISTS (SELECT 1 FROM setting WHERE key = 'demo_kept_on' AND value = '1')))"""
 
 
 def demo_loaded(db: Database) -> bool:
     """Whether the demo practice is there (loaded and not yet removed)."""
-    return bool(db.execute("SELECT EXISTS (SELECT 1 FROM practice WHERE is_demo)").fetchone()[0])
+    return bool(db.execute("SELECT EXISTS (SELECT 1 FROM practice WHERE is_demo <> 0)").fetchone()[0])
 
 
 DemoState = Literal["none", "only_demo", "kept_on", "off"]
@@ -296,10 +298,10 @@ def keep_demo_on(db: Database, actor: Person, on: bool, now: datetime) -> None:
 
 def _retire_demo_administrators(db: Database, actor: Person, now: datetime) -> None:
     """Once a real administrator exists, the demo administrator (published password) is disabled."""
-    retired = [row[0] for row in db.execute("SELECT id FROM person WHERE is_demo AND is_admin AND NOT disabled")]
+    retired = [row[0] for row in db.execute("SELECT id FROM person WHERE is_demo <> 0 AND is_admin <> 0 AND disabled = 0")]
     if not retired:
         return
-    db.execute("UPDATE person SET disabled = 1 WHERE is_demo AND is_admin")
+    db.execute("UPDATE person SET disabled = 1 WHERE is_demo <> 0 AND is_admin <> 0")
     _revoke_demo_sign_ins(db, now, administrators_only=True)
     for person_id in retired:
         record(db, actor, "person.disable", f"person:{person_id}", now, reason="a real administrator exists")
@@ -308,7 +310,7 @@ def _retire_demo_administrators(db: Database, actor: Person, now: datetime) -> N
 def _revoke_demo_sign_ins(db: Database, now: datetime, *, administrators_only: bool) -> None:
     db.execute(
         f"""UPDATE sign_in SET revoked_at = ? WHERE revoked_at IS NULL AND person_id IN
-                (SELECT id FROM person WHERE is_demo {'AND is_admin' if administrators_only else ''})""",
+                (SELECT id FROM person WHERE is_demo <> 0 {'AND is_admin <> 0' if administrators_only else ''})""",
         [iso(now)],
     )
 
@@ -318,8 +320,8 @@ def remove_demo(db: Database, actor: Person, now: datetime) -> int:
     require(permissions.may_manage_practices(actor) and not actor.is_demo,
             "Only a real administrator can remove the demo.")
     with write(db):
-        removed = db.execute("DELETE FROM person WHERE is_demo").rowcount
-        db.execute("DELETE FROM practice WHERE is_demo")
+        removed = db.execute("DELETE FROM person WHERE is_demo <> 0").rowcount
+        db.execute("DELETE FROM practice WHERE is_demo <> 0")
         record(db, actor, "demo.remove", "demo", now, accounts=removed)
     return removed
 
@@ -389,18 +391,19 @@ def _insert_person(db: Database, actor: Person, *, username: str, display_name: 
             cursor = db.execute(
                 """INSERT INTO person (username, display_name, email, password_hash, is_admin,
                        must_change_password, is_demo, started_on, created_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
                 [username, display_name, email, password_hash, int(is_admin), int(must_change_password),
                  int(is_demo), started_on.isoformat() if started_on else None, iso(now)],
             )
-        except sqlite3.IntegrityError as error:
+        except IntegrityError as error:
             field = "email" if "email" in str(error) else "username"
             raise AccountError(f"That {field.replace('_', ' ')} is already in use.", field) from None
-        record(db, actor, "person.create", f"person:{cursor.lastrowid}", now,
+        person_id = cursor.fetchone()[0]
+        record(db, actor, "person.create", f"person:{person_id}", now,
                username=username, is_admin=is_admin)
         if is_admin and not is_demo:
             _retire_demo_administrators(db, actor, now)
-        return cursor.lastrowid
+        return person_id
 
 
 def add_membership(db: Database, actor: Person, person_id: int, practice_id: int, role: str,
@@ -417,7 +420,7 @@ def add_membership(db: Database, actor: Person, person_id: int, practice_id: int
                    VALUES (?, ?, ?, ?, ?)""",
                 [person_id, practice_id, role, discipline, iso(now)],
             )
-        except sqlite3.IntegrityError:
+        except IntegrityError:
             raise AccountError("That person already has that role in that practice.", "role") from None
         record(db, actor, "membership.add", f"person:{person_id}", now,
                practice_id=practice_id, role=role, discipline=discipline)
@@ -532,7 +535,7 @@ def _throttle_keys(username: str, client: str | None) -> list[str]:
 
 
 def _retry_at(db: Database, keys: list[str], now: datetime) -> datetime | None:
-    rows = db.execute(f"SELECT next_try_at FROM sign_in_throttle WHERE key IN ({', '.join('?' * len(keys))})",
+    rows = db.execute(f"SELECT next_try_at FROM sign_in_throttle WHERE key IN ({placeholders(keys)})",
                       keys).fetchall()
     waits = [moment for (value,) in rows if (moment := parse(value)) is not None and moment > now]
     return max(waits, default=None)
@@ -683,7 +686,7 @@ def person_for_organisation_sign_in(db: Database, email: str, signed_in_at: date
     """The account an identity provider's verified e-mail belongs to (case-insensitive), when it may
     sign in: not disabled, not a switched-off demo account, and not signed out everywhere (or reset,
     or disabled) since the provider signed the person in at `signed_in_at`."""
-    row = next(db.query(f"SELECT person.* FROM person WHERE email = ? COLLATE NOCASE AND {_MAY_SIGN_IN}",
+    row = next(db.query(f"SELECT person.* FROM person WHERE email = ? AND {_MAY_SIGN_IN}",
                         [email.strip()]), None)
     if row is None:
         return None

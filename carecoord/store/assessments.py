@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlite_utils import Database
 
 from carecoord import competency, permissions
 from carecoord.clock import iso, parse
 from carecoord.content.models import Domain, Framework
-from carecoord.db import write
+from carecoord.db import Database, IntegrityError, placeholders, write
 from carecoord.errors import FieldError
 from carecoord.people import Person
 from carecoord.permissions import PermissionDenied, require
@@ -131,7 +129,7 @@ def save_step(db: Database, actor: Person, draft_id: int, domain: Domain, answer
     if missing:
         raise AssessmentError(f"Choose a level for {', '.join(sorted(missing))}.", sorted(missing)[0])
     with write(db):
-        db.execute(f"DELETE FROM rating WHERE assessment_id = ? AND competency_code IN ({','.join('?' * len(codes))})",
+        db.execute(f"DELETE FROM rating WHERE assessment_id = ? AND competency_code IN ({placeholders(codes)})",
                    [draft_id, *sorted(codes)])
         for code, answer in sorted(answers.items()):
             db.execute("INSERT INTO rating (assessment_id, competency_code, level, evidence_kind, note) "
@@ -177,17 +175,18 @@ def start_correction(db: Database, actor: Person, assessment_id: int, framework:
         try:
             cursor = db.execute(
                 """INSERT INTO assessment (person_id, rater_id, rater_kind, framework_id, framework_version,
-                       supersedes_id, started_at) VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                       supersedes_id, started_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id""",
                 [row["person_id"], actor.id, row["rater_kind"], framework.id, framework.version, assessment_id,
                  iso(now)],
             )
-        except sqlite3.IntegrityError:
+        except IntegrityError:
             raise AssessmentError("A correction of that assessment is already in progress.") from None
+        correction_id = cursor.fetchone()[0]
         db.execute("""INSERT INTO rating (assessment_id, competency_code, level, evidence_kind, note)
                       SELECT ?, competency_code, level, evidence_kind, note FROM rating WHERE assessment_id = ?""",
-                   [cursor.lastrowid, assessment_id])
+                   [correction_id, assessment_id])
     return _draft(db, next(db.query("SELECT id, person_id, rater_kind, step, supersedes_id FROM assessment "
-                                    "WHERE id = ?", [cursor.lastrowid])))
+                                    "WHERE id = ?", [correction_id])))
 
 
 def discard_draft(db: Database, actor: Person, draft_id: int) -> None:
@@ -285,7 +284,9 @@ def domain_history(db: Database, actor: Person, subject: Person) -> list[DomainP
            GROUP BY a.id, domain ORDER BY a.submitted_at, domain""",
         [subject.id],
     )
-    return [DomainPoint(**{**r, "submitted_at": parse(r["submitted_at"])}) for r in rows]
+    # float(): PostgreSQL's avg of integers is a numeric (Decimal); SQLite's a float.
+    return [DomainPoint(**{**r, "submitted_at": parse(r["submitted_at"]), "mean_level": float(r["mean_level"])})
+            for r in rows]
 
 
 def last_self_assessment(db: Database, subject: Person) -> datetime | None:
@@ -302,9 +303,9 @@ def trainees_to_observe(db: Database, actor: Person) -> list[Person]:
     if not practice_ids:
         return []
     rows = db.execute(
-        f"""SELECT DISTINCT person.id FROM membership JOIN person ON person.id = membership.person_id
-            WHERE membership.practice_id IN ({','.join('?' * len(practice_ids))}) AND membership.role = 'trainee'
-              AND membership.active AND NOT person.disabled AND person.id != ?
+        f"""SELECT DISTINCT person.id, person.display_name FROM membership JOIN person ON person.id = membership.person_id
+            WHERE membership.practice_id IN ({placeholders(practice_ids)}) AND membership.role = 'trainee'
+              AND membership.active <> 0 AND person.disabled = 0 AND person.id != ?
             ORDER BY person.display_name""",
         [*practice_ids, actor.id],
     ).fetchall()
@@ -344,7 +345,7 @@ def import_history(db: Database, actor: Person, framework: Framework, records: l
     started: dict[int, str | None] = {}
     for chunk in range(0, len(person_ids), 500):
         ids = person_ids[chunk:chunk + 500]
-        started.update(db.execute(f"SELECT id, started_on FROM person WHERE id IN ({','.join('?' * len(ids))})",
+        started.update(db.execute(f"SELECT id, started_on FROM person WHERE id IN ({placeholders(ids)})",
                                   ids).fetchall())
     for record in records:
         if record.person_id not in started:
@@ -362,20 +363,19 @@ def import_history(db: Database, actor: Person, framework: Framework, records: l
         if record.started_at is not None and record.started_at > record.submitted_at:
             raise AssessmentError("An assessment cannot be submitted before it was started.")
     corrected_rounds = _corrected_rounds(db, records)
-    conn = db.conn
     new_ids: list[int] = []
     with write(db):
         for record in records:
-            new_ids.append(conn.execute(
+            new_ids.append(db.execute(
                 """INSERT INTO assessment (person_id, rater_id, rater_kind, step, framework_id, framework_version,
-                       supersedes_id, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                       supersedes_id, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
                 [record.person_id, record.rater_id, record.rater_kind, len(framework.domains), framework.id,
-                 framework.version, record.supersedes_id, iso(record.started_at or record.submitted_at)]).lastrowid)
-        conn.executemany(
+                 framework.version, record.supersedes_id, iso(record.started_at or record.submitted_at)]).fetchone()[0])
+        db.executemany(
             "INSERT INTO rating (assessment_id, competency_code, level, evidence_kind, note) VALUES (?, ?, ?, ?, ?)",
             ((assessment_id, code, answer.level, answer.evidence_kind, answer.note.strip())
              for assessment_id, record in zip(new_ids, records) for code, answer in record.answers.items()))
-        conn.executemany(
+        db.executemany(
             "UPDATE assessment SET status = 'submitted', submitted_at = ?, round_months = ? WHERE id = ?",
             ((iso(record.submitted_at),
               corrected_rounds[record.supersedes_id] if record.supersedes_id is not None

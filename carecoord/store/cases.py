@@ -7,12 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlite_utils import Database
 
 from carecoord import cases as rules, permissions
 from carecoord.clock import iso, parse
 from carecoord.content.models import Case, Decision, Phase
-from carecoord.db import write
+from carecoord.db import Database, placeholders, write
 from carecoord.errors import FieldError
 from carecoord.people import LEAD, Person
 from carecoord.permissions import PermissionDenied, require
@@ -75,9 +74,10 @@ def attempts_by_case(db: Database, person: Person) -> dict[str, list[dict]]:
 def start_attempt(db: Database, person: Person, case: Case, now: datetime) -> Attempt:
     """A new attempt at phase 1 (a replay is a new attempt; earlier ones are kept)."""
     with write(db):
-        cursor = db.execute("INSERT INTO case_attempt (person_id, case_id, content_hash, started_at) VALUES (?, ?, ?, ?)",
-                            [person.id, case.id, case.content_hash, iso(now)])
-    return _attempt(db, next(db.query("SELECT * FROM case_attempt WHERE id = ?", [cursor.lastrowid])))
+        attempt_id = db.execute("INSERT INTO case_attempt (person_id, case_id, content_hash, started_at) "
+                                "VALUES (?, ?, ?, ?) RETURNING id",
+                                [person.id, case.id, case.content_hash, iso(now)]).fetchone()[0]
+    return _attempt(db, next(db.query("SELECT * FROM case_attempt WHERE id = ?", [attempt_id])))
 
 
 def _own(db: Database, person: Person, attempt_id: int) -> dict:
@@ -279,7 +279,7 @@ def practice_choices(db: Database, actor: Person, practice_id: int, decision_ids
                 FROM case_choice JOIN case_attempt ON case_attempt.id = case_choice.attempt_id
                 JOIN membership ON membership.person_id = case_attempt.person_id
                      AND membership.practice_id = ? AND membership.role = 'trainee'
-                WHERE case_choice.decision_id IN ({','.join('?' * len(decision_ids))}))
+                WHERE case_choice.decision_id IN ({placeholders(decision_ids)}))
             SELECT decision_id, option_id, count(DISTINCT person_id) AS people FROM latest
             WHERE recency = 1 GROUP BY decision_id, option_id""",
         [practice_id, *decision_ids],

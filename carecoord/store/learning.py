@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from sqlite_utils import Database
 
 from carecoord import learning, permissions
 from carecoord.clock import iso, parse
 from carecoord.content.models import Check, Lesson
-from carecoord.db import write
+from carecoord.db import Database, placeholders, write
 from carecoord.people import Person
 from carecoord.permissions import require
 
@@ -92,7 +91,7 @@ def import_progress(db: Database, actor: Person, completions: list[tuple[int, Le
         ids = person_ids[chunk:chunk + 500]
         for person_id, check_id, last in db.execute(
                 f"SELECT person_id, check_id, max(attempt) FROM check_answer "
-                f"WHERE person_id IN ({','.join('?' * len(ids))}) GROUP BY person_id, check_id", ids):
+                f"WHERE person_id IN ({placeholders(ids)}) GROUP BY person_id, check_id", ids):
             attempts[(person_id, check_id)] = last
     answer_rows = []
     for person_id, lesson, check, chosen, at in answers:
@@ -100,15 +99,12 @@ def import_progress(db: Database, actor: Person, completions: list[tuple[int, Le
         attempts[key] = attempts.get(key, 0) + 1
         answer_rows.append((person_id, lesson.id, check.id, lesson.content_hash, json.dumps(sorted(chosen)),
                             int(learning.mark(check, chosen).correct), attempts[key], iso(at)))
-    conn = db.conn
     with write(db):
-        before = conn.total_changes
-        conn.executemany(
+        completed = db.executemany(
             """INSERT INTO lesson_progress (person_id, lesson_id, content_hash, completed_at) VALUES (?, ?, ?, ?)
                ON CONFLICT (person_id, lesson_id) DO NOTHING""",
             ((person_id, lesson.id, lesson.content_hash, iso(at)) for person_id, lesson, at in completions))
-        completed = conn.total_changes - before
-        conn.executemany(
+        db.executemany(
             """INSERT INTO check_answer (person_id, lesson_id, check_id, content_hash, choices, correct, attempt,
                    answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""", answer_rows)
     return completed, len(answer_rows)

@@ -12,17 +12,15 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlite_utils import Database
 
 from carecoord import measures, permissions
 from carecoord.clock import iso, parse
 from carecoord.content.models import RC_DIMENSIONS, CapabilityInstrument, RelationalInstrument
-from carecoord.db import write
+from carecoord.db import Database, IntegrityError, placeholders, write
 from carecoord.errors import FieldError
 from carecoord.measures import SurveyResponse, Tally, ThemeAnswer
 from carecoord.people import Person
@@ -98,24 +96,27 @@ def open_administration(db: Database, actor: Person, practice_id: int, instrumen
         try:
             cursor = db.execute(
                 """INSERT INTO administration (practice_id, instrument_id, instrument_kind, instrument_version,
-                       instrument_hash, administered_on, opened_at, opened_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                       instrument_hash, administered_on, opened_at, opened_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                   RETURNING id""",
                 [practice_id, instrument.id, instrument.kind, instrument.version, instrument_hash(instrument),
                  administered_on.isoformat(), iso(now), actor.id or None],
             )
-        except sqlite3.IntegrityError:
+        except IntegrityError:
             raise MeasureError(f"A {instrument.title.lower()} is already open; close it first.",
                                "administered_on") from None
-        record(db, actor, "measure.open", f"administration:{cursor.lastrowid}", now,
+        administration_id = cursor.fetchone()[0]
+        record(db, actor, "measure.open", f"administration:{administration_id}", now,
                practice_id=practice_id, instrument=instrument.id, administered_on=administered_on.isoformat())
-    return cursor.lastrowid
+    return administration_id
 
 
 def administrations(db: Database, actor: Person, practice_id: int, instrument_id: str | None = None
                     ) -> list[Administration]:
     """Every administration of the practice (of one instrument when given), oldest first."""
     require(permissions.may_run_measures(actor, practice_id), "Only the practice's leads can see its measures.")
+    of_instrument = "" if instrument_id is None else "AND instrument_id = :instrument_id"
     rows = db.query(
-        f"""{_SELECT} WHERE practice_id = :practice_id AND (:instrument_id IS NULL OR instrument_id = :instrument_id)
+        f"""{_SELECT} WHERE practice_id = :practice_id {of_instrument}
             ORDER BY administered_on, administration.id""",
         {"practice_id": practice_id, "instrument_id": instrument_id},
     )
@@ -207,7 +208,7 @@ def capability_results(db: Database, actor: Person, practice_id: int, instrument
     answers: dict[int, dict[str, ThemeAnswer]] = {a.id: {} for a in closed}
     rows = db.query(
         f"""SELECT administration_id, theme_id, level, complete FROM capability_answer
-            WHERE administration_id IN ({','.join('?' * len(closed))})""",
+            WHERE administration_id IN ({placeholders(closed)})""",
         [a.id for a in closed],
     )
     for r in rows:
@@ -231,7 +232,7 @@ def open_surveys(db: Database, actor: Person) -> list[OpenSurvey]:
     if not practice_ids:
         return []
     rows = db.query(
-        f"""{_SELECT} WHERE practice_id IN ({','.join('?' * len(practice_ids))}) AND closed_at IS NULL
+        f"""{_SELECT} WHERE practice_id IN ({placeholders(practice_ids)}) AND closed_at IS NULL
               AND instrument_kind = 'relational' ORDER BY administered_on, administration.id""",
         practice_ids,
     )
@@ -264,7 +265,7 @@ def submit_survey(db: Database, actor: Person, administration_id: int, instrumen
         try:
             db.execute("INSERT INTO survey_respondent (administration_id, person_id, responded_at) VALUES (?, ?, ?)",
                        [administration_id, actor.id, iso(now)])
-        except sqlite3.IntegrityError:
+        except IntegrityError:
             raise MeasureError("You have already answered this survey; thank you.") from None
         response_id = secrets.token_hex(16)
         db.execute("INSERT INTO survey_response (id, administration_id, from_discipline) VALUES (?, ?, ?)",
@@ -286,7 +287,7 @@ def practice_headcount(db: Database, actor: Person, practice_id: int) -> int:
     require(permissions.may_run_measures(actor, practice_id), "Only the practice's leads can see its measures.")
     return db.execute(
         """SELECT count(DISTINCT membership.person_id) FROM membership JOIN person ON person.id = membership.person_id
-           WHERE practice_id = ? AND membership.active AND NOT person.disabled""", [practice_id]).fetchone()[0]
+           WHERE practice_id = ? AND membership.active <> 0 AND person.disabled = 0""", [practice_id]).fetchone()[0]
 
 
 TALLIES = """
@@ -306,7 +307,7 @@ def relational_results(db: Database, actor: Person, practice_id: int, instrument
     if not closed:
         return []
     ids = [a.id for a in closed]
-    marks = ",".join("?" * len(ids))
+    marks = placeholders(ids)
     tallies: dict[int, list[Tally]] = {i: [] for i in ids}
     for r in db.query(TALLIES.format(ids=marks), ids):
         tallies[r["administration_id"]].append(Tally(r["from_discipline"], r["to_discipline"], r["dimension"],

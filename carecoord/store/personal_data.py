@@ -12,10 +12,9 @@ import json
 import zipfile
 from datetime import datetime
 
-from sqlite_utils import Database
 
 from carecoord import permissions
-from carecoord.db import write
+from carecoord.db import Database, write
 from carecoord.export import neutralise
 from carecoord.people import Person
 from carecoord.permissions import require

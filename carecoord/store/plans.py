@@ -6,12 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlite_utils import Database
 
 from carecoord import permissions, plans
 from carecoord.clock import iso, local_date
 from carecoord.content.models import Library
-from carecoord.db import write
+from carecoord.db import Database, write
 from carecoord.errors import FieldError
 from carecoord.people import LEAD, TRAINEE, Person
 from carecoord.permissions import require
@@ -38,7 +37,7 @@ def assign(db: Database, actor: Person, practice_id: int, module_ids: list[str],
     if due_on < local_date(now, timezone):
         raise PlanError("The due day cannot be in the past.", "due_on")
     if person_id is not None:
-        member = db.execute("SELECT 1 FROM membership WHERE person_id = ? AND practice_id = ? AND role = ? AND active",
+        member = db.execute("SELECT 1 FROM membership WHERE person_id = ? AND practice_id = ? AND role = ? AND active <> 0",
                             [person_id, practice_id, TRAINEE]).fetchone()
         if member is None:
             raise PlanError("That person is not a trainee of this practice.", "person")
@@ -80,7 +79,7 @@ def import_items(db: Database, actor: Person, practice_id: int, items: Sequence[
         if item.track_id is not None and library.track(item.track_id) is None:
             raise PlanError("Choose a track from the list.", "track")
         if item.person_id is not None and db.execute(
-                "SELECT 1 FROM membership WHERE person_id = ? AND practice_id = ? AND role = ? AND active",
+                "SELECT 1 FROM membership WHERE person_id = ? AND practice_id = ? AND role = ? AND active <> 0",
                 [item.person_id, practice_id, TRAINEE]).fetchone() is None:
             raise PlanError("That person is not a trainee of this practice.", "person")
     with write(db):

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlite_utils import Database
+from carecoord.db import Database
 
 from carecoord import competency, permissions
 from carecoord.clock import iso, parse
@@ -26,8 +26,8 @@ from carecoord.readiness import Member, RoundPoint
 # The people on a readiness view: those with an active trainee or lead role in the practice.
 TEAM = """
 SELECT DISTINCT membership.person_id FROM membership JOIN person ON person.id = membership.person_id
-WHERE membership.practice_id = :practice_id AND membership.active AND membership.role IN ('trainee', 'lead')
-  AND NOT person.disabled
+WHERE membership.practice_id = :practice_id AND membership.active <> 0 AND membership.role IN ('trainee', 'lead')
+  AND person.disabled = 0
 """
 
 SUPERSEDED = """EXISTS (SELECT 1 FROM assessment AS newer
@@ -133,7 +133,7 @@ def team_members(db: Database, actor: Person, practice_id: int, framework: Frame
                   max(CASE WHEN membership.role = 'trainee' THEN membership.discipline END) AS trainee_discipline,
                   max(membership.discipline) AS any_discipline
            FROM membership JOIN person ON person.id = membership.person_id
-           WHERE membership.practice_id = :practice_id AND membership.active AND NOT person.disabled
+           WHERE membership.practice_id = :practice_id AND membership.active <> 0 AND person.disabled = 0
              AND membership.role IN ('trainee', 'lead')
            GROUP BY person.id ORDER BY person.display_name""",
         {"practice_id": practice_id},
@@ -275,5 +275,5 @@ def organisation_growth(db: Database, actor: Person, rater_kind: str = competenc
     require(permissions.may_view_organisation_growth(actor),
             "Only leads and administrators see growth across the organisation.")
     return [OrganisationPoint(r["round_months"], r["domain"], r["people"],
-                              round(r["mean_level"], 2) if r["people"] >= MIN_PEOPLE else None)
+                              round(float(r["mean_level"]), 2) if r["people"] >= MIN_PEOPLE else None)
             for r in db.query(ORGANISATION_GROWTH, {"rater_kind": rater_kind})]

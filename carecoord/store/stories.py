@@ -13,11 +13,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlite_utils import Database
 
 from carecoord import deidentify, permissions, stories
 from carecoord.clock import iso, parse
-from carecoord.db import write
+from carecoord.db import Database, placeholders, write
 from carecoord.people import FAMILY_FACULTY, LEAD, Person
 from carecoord.permissions import PermissionDenied, require
 from carecoord.stories import Consent, StoryError, SubmissionRefused
@@ -111,7 +110,7 @@ def _links(db: Database, story_ids: list[int]) -> dict[int, dict[str, list[str]]
     links: dict[int, dict[str, list[str]]] = {sid: {k: [] for k in LINK_KINDS.values()} for sid in story_ids}
     if story_ids:
         rows = db.execute(f"SELECT story_id, kind, target FROM story_link WHERE story_id IN "
-                          f"({','.join('?' * len(story_ids))}) ORDER BY rowid", story_ids).fetchall()
+                          f"({placeholders(story_ids)}) ORDER BY story_id, kind, target", story_ids).fetchall()
         for story_id, kind, target in rows:
             links[story_id][kind].append(target)
     return links
@@ -186,9 +185,9 @@ def create_draft(db: Database, actor: Person, now: datetime, practice_id: int | 
     practice_id = practices[0] if practice_id is None else practice_id
     require(practice_id in practices, "You can only write stories for a practice you teach in.")
     with write(db):
-        cursor = db.execute("INSERT INTO story (author_id, practice_id, created_at, saved_at) VALUES (?, ?, ?, ?)",
-                            [actor.id, practice_id, iso(now), iso(now)])
-        story = _load(db, cursor.lastrowid)
+        cursor = db.execute("INSERT INTO story (author_id, practice_id, created_at, saved_at) VALUES (?, ?, ?, ?) "
+                            "RETURNING id", [actor.id, practice_id, iso(now), iso(now)])
+        story = _load(db, cursor.fetchone()[0])
         _event(db, story, actor, "created", now)
         record(db, actor, "story.create", f"story:{story.id}", now)
     return story
@@ -304,11 +303,13 @@ def review_queue(db: Database, actor: Person) -> list[Story]:
     """Submitted stories this person may review: their led practices' (all for an administrator), not their own."""
     require(permissions.may_review_stories(actor), "Only leads and administrators review stories.")
     led = sorted(actor.practice_ids(LEAD))
+    if not actor.is_admin and not led:
+        return []
+    in_led_practices = "" if actor.is_admin else f"AND story.practice_id IN ({placeholders(led)})"
     rows = list(db.query(
-        f"""{_STORY} WHERE story.status = 'submitted' AND story.author_id != :me
-              AND (:admin OR story.practice_id IN (SELECT value FROM json_each(:led)))
+        f"""{_STORY} WHERE story.status = 'submitted' AND story.author_id != ? {in_led_practices}
             ORDER BY story.submitted_at, story.id""",
-        {"me": actor.id, "admin": int(actor.is_admin), "led": json.dumps(led)},
+        [actor.id, *([] if actor.is_admin else led)],
     ))
     return [s for s in _stories(db, rows) if permissions.may_review_story(actor, s.author_id, s.practice_id)]
 
@@ -393,29 +394,29 @@ def purge_due(db: Database, actor: Person, now: datetime) -> int:
 _READABLE = """SELECT story.id, story.title, story.body, story.stage, story.questions, story.consent_credit,
                       story.published_at, person.display_name AS author_name
                FROM story JOIN person ON person.id = story.author_id
-               WHERE story.status = 'published'
-                 AND (:everything OR story.consent_scope = 'installation'
-                      OR story.practice_id IN (SELECT practice_id FROM membership
-                                               WHERE person_id = :me AND active))
-                 AND (:id IS NULL OR story.id = :id)
-                 AND (:stage IS NULL OR story.stage = :stage)
-                 AND (:competency IS NULL OR EXISTS (SELECT 1 FROM story_link WHERE story_link.story_id = story.id
-                      AND story_link.kind = 'competency' AND story_link.target = :competency))
-                 AND (:module IS NULL OR EXISTS (SELECT 1 FROM story_link WHERE story_link.story_id = story.id
-                      AND story_link.kind = 'module' AND story_link.target = :module))
-                 AND (:phase IS NULL OR EXISTS (SELECT 1 FROM story_link WHERE story_link.story_id = story.id
-                      AND story_link.kind = 'phase' AND story_link.target = :phase))
-               ORDER BY story.published_at DESC, story.id DESC"""
+               WHERE story.status = 'published'"""
+_LINKED_TO = """EXISTS (SELECT 1 FROM story_link WHERE story_link.story_id = story.id
+                                  AND story_link.kind = '{kind}' AND story_link.target = :{kind})"""
 
 
 def readable(db: Database, actor: Person, *, stage: str | None = None, competency: str | None = None,
              module: str | None = None, phase: str | None = None, story_id: int | None = None) -> list[Published]:
     """Published stories this person may read (consent scope and their practices decide), filtered."""
     require(permissions.may_read_stories(actor), "You cannot read stories here.")
-    rows = list(db.query(_READABLE, {"me": actor.id, "everything": int(actor.is_admin), "id": story_id,
-                                     "stage": stage or None,
-                                     "competency": competency or None, "module": module or None,
-                                     "phase": phase or None}))
+    # Only the filters given become conditions (a NULL parameter has no type on PostgreSQL).
+    sql, params = _READABLE, {"me": actor.id}
+    if not actor.is_admin:
+        sql += """ AND (story.consent_scope = 'installation'
+                        OR story.practice_id IN (SELECT practice_id FROM membership
+                                                 WHERE person_id = :me AND active <> 0))"""
+    if story_id is not None:
+        sql, params["id"] = sql + " AND story.id = :id", story_id
+    if stage:
+        sql, params["stage"] = sql + " AND story.stage = :stage", stage
+    for kind, target in (("competency", competency), ("module", module), ("phase", phase)):
+        if target:
+            sql, params[kind] = sql + " AND " + _LINKED_TO.format(kind=kind), target
+    rows = list(db.query(sql + " ORDER BY story.published_at DESC, story.id DESC", params))
     links = _links(db, [r["id"] for r in rows])
     return [
         Published(id=row["id"], title=row["title"], body=row["body"], stage=row["stage"],
@@ -446,7 +447,7 @@ def my_reflections(db: Database, actor: Person, story_ids: Iterable[int]) -> dic
     if not ids or not permissions.may_reflect_on_stories(actor):
         return {}
     rows = db.execute(f"SELECT story_id, body, saved_at FROM story_reflection WHERE person_id = ? AND story_id IN "
-                      f"({','.join('?' * len(ids))})", [actor.id, *ids]).fetchall()
+                      f"({placeholders(ids)})", [actor.id, *ids]).fetchall()
     return {sid: Reflection(story_id=sid, body=body, saved_at=parse(at)) for sid, body, at in rows}
 
 

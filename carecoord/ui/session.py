@@ -15,10 +15,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import streamlit as st
-from sqlite_utils import Database
 
-from carecoord import auth, clock
-from carecoord.db import connect, database_path, open_database
+from carecoord import auth, clock, postgres
+from carecoord.db import Database, connect, database_path, database_url, is_postgres_url, open_database
+from carecoord.postgres import PostgresDatabase
 from carecoord.people import Membership, Person
 from carecoord.store import accounts
 
@@ -53,13 +53,23 @@ class Run:
 
 
 @st.cache_resource(show_spinner=False)
-def _migrated(path: str) -> bool:
-    # Once per process and database file; connections themselves are opened per run.
-    open_database(path).conn.close()
+def _migrated(target: str) -> bool:
+    # Once per process and database; connections themselves are opened per run.
+    open_database(target).close()
     return True
 
 
+@st.cache_resource(show_spinner=False)
+def _pool(url: str):
+    return postgres.pool(url)
+
+
 def database() -> Database:
+    """This run's handle: on PostgreSQL, one over the process's pool; on SQLite, a new connection."""
+    url = database_url()
+    if url is not None and is_postgres_url(url):
+        _migrated(url)
+        return PostgresDatabase(pool=_pool(url))
     path = database_path()
     _migrated(str(Path(path).resolve()))
     return connect(path)

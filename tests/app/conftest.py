@@ -74,7 +74,7 @@ def sign_in_as(at: AppTest, db_path: Path, username: str, now) -> AppTest:
     connection = database.connect(db_path)
     person_id = connection.execute("SELECT id FROM person WHERE username = ?", [username]).fetchone()[0]
     token = accounts.issue_token(connection, person_id, accounts_now(now))
-    connection.conn.close()
+    connection.close()
     at.session_state["carecoord_token"] = token
     return at
 
@@ -86,18 +86,28 @@ def accounts_now(now):
     return max(now, utcnow())
 
 
+def use_database(monkeypatch, target) -> None:
+    """Point the app at this database: a SQLite file, or a PostgreSQL URL."""
+    if database.is_postgres_url(target):
+        monkeypatch.setenv("CARECOORD_DATABASE_URL", target)
+    else:
+        monkeypatch.delenv("CARECOORD_DATABASE_URL", raising=False)
+        monkeypatch.setenv("CARECOORD_DB", str(target))
+
+
 @pytest.fixture
 def app_env(demo_path, monkeypatch):
-    monkeypatch.setenv("CARECOORD_DB", str(demo_path))
+    use_database(monkeypatch, demo_path)
     return demo_path
 
 
 @pytest.fixture
-def empty_db(tmp_path, monkeypatch):
+def empty_db(backend, tmp_path, monkeypatch, request):
     """An installation with no accounts yet (first-run set-up)."""
-    path = tmp_path / "empty.db"
-    monkeypatch.setenv("CARECOORD_DB", str(path))
-    return path
+    target = (request.getfixturevalue("postgres_database")("empty") if backend == "postgresql"
+              else tmp_path / "empty.db")
+    use_database(monkeypatch, target)
+    return target
 
 
 @pytest.fixture

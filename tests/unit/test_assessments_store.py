@@ -1,6 +1,5 @@
 """Recording assessments: drafts by domain, immutable submissions, corrections, who may rate whom."""
 
-import sqlite3
 from datetime import timedelta
 
 import pytest
@@ -12,6 +11,7 @@ from carecoord.db import write
 from carecoord.people import LEAD, TRAINEE
 from carecoord.permissions import PermissionDenied
 from carecoord.store import accounts as A, assessments as S
+from carecoord.db import IntegrityError
 
 LIBRARY = load_library()
 FRAMEWORK = LIBRARY.framework
@@ -83,7 +83,7 @@ def test_a_submitted_assessment_cannot_be_changed(db, team, now):
     for statement in ("UPDATE rating SET level = 1", "DELETE FROM rating",
                       "UPDATE assessment SET round_months = 0",
                       f"INSERT INTO rating (assessment_id, competency_code, level, evidence_kind) VALUES ({draft.id}, 'XX1', 1, 'knows')"):
-        with pytest.raises(sqlite3.IntegrityError, match="cannot be changed"):
+        with pytest.raises(IntegrityError, match="cannot be changed"):
             with write(db):
                 db.execute(statement)
     with pytest.raises(PermissionDenied):

@@ -4,6 +4,7 @@ import threading
 import pytest
 
 from carecoord import db as database
+from carecoord.db import IntegrityError
 
 
 def test_every_connection_has_wal_foreign_keys_and_a_busy_timeout(tmp_path):
@@ -33,7 +34,7 @@ def test_migrations_are_idempotent(tmp_path):
 
 def test_write_rolls_back_everything_on_error(db):
     db.execute("CREATE TABLE t (x INTEGER NOT NULL)")
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(IntegrityError):
         with database.write(db):
             db.execute("INSERT INTO t VALUES (1)")
             db.execute("INSERT INTO t VALUES (NULL)")

@@ -1,7 +1,6 @@
 """Practice measures in the database: administrations, capability answers, anonymous survey answers,
 results from SQL tallies, and the team-member role the membership table now allows."""
 
-import sqlite3
 from datetime import timedelta
 
 import pytest
@@ -14,6 +13,7 @@ from carecoord.migrations import accounts as accounts_migrations, apply_all
 from carecoord.people import LEAD, TEAM_MEMBER, TRAINEE
 from carecoord.permissions import PermissionDenied
 from carecoord.store import accounts as A, measures as S
+from carecoord.db import IntegrityError, column_names
 from tests.unit.test_measures import WORKED
 
 LIBRARY = load_library()
@@ -59,7 +59,7 @@ def test_membership_rebuild_keeps_existing_rows_and_allows_team_members(tmp_path
         accounts_migrations.migrations.apply(db)  # a database from before this feature
     practice = A.create_practice(db, A.SYSTEM, "Elm", now)
     pid = A.create_person(db, A.SYSTEM, username="old", display_name="Old", password="long enough pw", now=now)
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(IntegrityError):
         db.execute("INSERT INTO membership (person_id, practice_id, role, created_at) VALUES (?, ?, 'team_member', '')",
                    [pid, practice])
     A.add_membership(db, A.SYSTEM, pid, practice, TRAINEE, now, discipline="nurse")
@@ -67,7 +67,7 @@ def test_membership_rebuild_keeps_existing_rows_and_allows_team_members(tmp_path
     assert A.load_person(db, pid).memberships[0].discipline == "nurse"
     A.add_membership(db, A.SYSTEM, pid, practice, TEAM_MEMBER, now)
     assert A.load_person(db, pid).roles == {TRAINEE, TEAM_MEMBER}
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(IntegrityError):
         db.execute("INSERT INTO membership (person_id, practice_id, role, created_at) VALUES (?, ?, 'boss', '')",
                    [pid, practice])
     indexes = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE tbl_name = 'membership' "
@@ -121,7 +121,7 @@ def test_capability_answers_are_recorded_closed_and_scored(db, team, now):
     # Closed answers are final, in the store and in the database itself.
     with pytest.raises(S.MeasureError, match="closed"):
         S.record_capability_answers(db, lee, aid, CAPABILITY, all_levels(), now)
-    with pytest.raises(sqlite3.IntegrityError, match="closed administration"):
+    with pytest.raises(IntegrityError, match="closed administration"):
         db.execute("UPDATE capability_answer SET level = 2 WHERE administration_id = ?", [aid])
     with pytest.raises(S.MeasureError, match="cannot be removed"):
         S.discard_administration(db, lee, aid, now)
@@ -159,8 +159,7 @@ def test_survey_answers_once_anonymously_and_results_match_the_worked_example(db
 
 
 def test_survey_answers_cannot_be_joined_to_who_gave_them(db, team, now):
-    columns = {table: {r[1] for r in db.execute(f"PRAGMA table_info({table})")}
-               for table in ("survey_response", "survey_rating")}
+    columns = {table: set(column_names(db, table)) for table in ("survey_response", "survey_rating")}
     assert columns["survey_response"] == {"id", "administration_id", "from_discipline"}
     assert columns["survey_rating"] == {"response_id", "to_discipline", "dimension", "score"}
     aid = S.open_administration(db, team["lee"], team["practice"], RC, now.date(), now)

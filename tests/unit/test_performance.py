@@ -37,7 +37,8 @@ GROUP BY a.round_months, domain
 
 
 def direct(db, kind=c.SELF) -> dict:
-    return {(r[0], r[1]): (r[2], round(r[3], 2)) for r in db.execute(DIRECT_GROWTH, {"kind": kind})}
+    # float(): PostgreSQL's avg of integers is a numeric (Decimal).
+    return {(r[0], r[1]): (r[2], round(float(r[3]), 2)) for r in db.execute(DIRECT_GROWTH, {"kind": kind})}
 
 
 def summarised(db, actor, kind=c.SELF) -> dict:
@@ -104,15 +105,17 @@ def test_migration_backfills_existing_assessments(demo_path):
         connection.execute("DELETE FROM growth_domain")
         connection.execute("DELETE FROM growth_person")
         connection.execute("DELETE FROM growth_people")
-        connection.execute("DELETE FROM _sqlite_migrations WHERE migration_set = 'carecoord.performance'")
+        versions = "carecoord_migrations" if connection.backend == "postgresql" else "_sqlite_migrations"
+        connection.execute(f"DELETE FROM {versions} WHERE migration_set = 'carecoord.performance'")
         for name in ("growth_domain", "growth_person", "growth_people"):
             connection.execute(f"DROP TABLE {name}")
         for name in ("growth_on_submit", "growth_on_insert_submitted", "growth_on_delete"):
-            connection.execute(f"DROP TRIGGER {name}")
-    connection.conn.close()
+            connection.execute(f"DROP FUNCTION {name}() CASCADE" if connection.backend == "postgresql"
+                               else f"DROP TRIGGER {name}")
+    connection.close()
     reopened = database.open_database(demo_path)
     same(reopened, lead_of(reopened))
-    reopened.conn.close()
+    reopened.close()
 
 
 def full_answers(rng: random.Random) -> dict[str, S.Answer]:

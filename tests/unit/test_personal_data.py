@@ -7,6 +7,7 @@ import zipfile
 
 import pytest
 
+from carecoord import db as database
 from carecoord.permissions import PermissionDenied
 from carecoord.store import accounts as A, assessments, personal_data as P
 
@@ -71,7 +72,7 @@ def test_erase_removes_details_and_free_text_but_keeps_aggregates(demo_db, admin
         assert demo_db.execute(f"SELECT count(*) FROM {table} WHERE person_id = ?", [amara]).fetchone()[0] == count
     assert demo_db.execute("SELECT sum(level) FROM rating JOIN assessment a ON a.id = rating.assessment_id "
                            "WHERE a.person_id = ?", [amara]).fetchone()[0] == levels_before
-    dump = "\n".join(demo_db.conn.iterdump())
+    dump = database.every_row_as_text(demo_db)
     assert "Amara" not in dump and "amara@example.org" not in dump and "demo-amara" not in dump
     assert "person.erase" in [e.action for e in A.audit_log(demo_db, admin)]
 
@@ -81,18 +82,16 @@ def test_erasing_an_author_removes_their_stories(demo_db, admin, now):
     assert demo_db.execute("SELECT count(*) FROM story WHERE author_id = ?", [faculty]).fetchone()[0] >= 1
     P.erase_person(demo_db, admin, faculty, now)
     assert demo_db.execute("SELECT count(*) FROM story WHERE author_id = ?", [faculty]).fetchone()[0] == 0
-    assert "Marisol" not in "\n".join(demo_db.conn.iterdump())
+    assert "Marisol" not in database.every_row_as_text(demo_db)
 
 
 def test_ratings_stay_immutable_except_for_blanking_a_note(demo_db):
-    import sqlite3
+    from carecoord.db import IntegrityError, write
 
-    from carecoord.db import write
-
-    with pytest.raises(sqlite3.IntegrityError, match="cannot be changed"):
+    with pytest.raises(IntegrityError, match="cannot be changed"):
         with write(demo_db):
             demo_db.execute("UPDATE rating SET level = 1")
-    with pytest.raises(sqlite3.IntegrityError, match="cannot be changed"):
+    with pytest.raises(IntegrityError, match="cannot be changed"):
         with write(demo_db):
             demo_db.execute("UPDATE rating SET note = 'rewritten'")
 

@@ -165,7 +165,7 @@ def test_remove_demo_from_the_shell_is_audited(demo_path, now, capsys):
     assert cli.main(["--db", str(demo_path), "remove-demo", "--yes"]) == 0
     assert "Removed the demo practice" in capsys.readouterr().out
     db = connect(demo_path)
-    assert db.execute("SELECT count(*) FROM person WHERE is_demo").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM person WHERE is_demo <> 0").fetchone()[0] == 0
     assert db.execute("SELECT actor_id FROM audit WHERE action = 'demo.remove'").fetchall() == [(None,)]
     assert cli.main(["--db", str(demo_path), "remove-demo", "--yes"]) == 0  # nothing left: says so
 
@@ -173,4 +173,4 @@ def test_remove_demo_from_the_shell_is_audited(demo_path, now, capsys):
 def test_remove_demo_without_yes_and_without_a_terminal_removes_nothing(demo_path, monkeypatch):
     monkeypatch.setattr("builtins.input", lambda prompt: (_ for _ in ()).throw(EOFError))
     assert cli.main(["--db", str(demo_path), "remove-demo"]) == 1
-    assert connect(demo_path).execute("SELECT count(*) FROM person WHERE is_demo").fetchone()[0] > 0
+    assert connect(demo_path).execute("SELECT count(*) FROM person WHERE is_demo <> 0").fetchone()[0] > 0
