@@ -25,8 +25,9 @@ PLAIN_OPTIONS = {"selectbox", "multiselect"}
 def rename_trainee(path, name: str) -> None:
     db = database.connect(path)
     person_id = db.execute("SELECT id FROM person WHERE username = 'demo-trainee'").fetchone()[0]
-    db["person"].update(person_id, {"display_name": name})
-    db.conn.close()
+    with database.write(db):
+        db.execute("UPDATE person SET display_name = ? WHERE id = ?", [name, person_id])
+    db.close()
 
 
 def markdown_strings(at) -> list[str]:
