@@ -46,8 +46,10 @@ def _free_port() -> int:
 
 
 class Server:
-    def __init__(self, url: str, db_path: Path, process: subprocess.Popen, log_path: Path):
+    def __init__(self, url: str, db_path: Path, process: subprocess.Popen, log_path: Path,
+                 database_url: str | None = None):
         self.url, self.db_path, self.process, self.log_path = url, db_path, process, log_path
+        self.database = database_url or db_path  # what the app stores into: a file or a PostgreSQL URL
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
@@ -85,9 +87,14 @@ def pytest_runtest_call(item):
     return result
 
 
-def start_server(tmp: Path, *, demo: bool = True, content_root: Path | None = None) -> Server:
+def start_server(tmp: Path, *, demo: bool = True, content_root: Path | None = None,
+                 database_url: str | None = None) -> Server:
+    """`streamlit run` on a free loopback port, on a SQLite file in `tmp` or on `database_url`."""
     db_path = tmp / "e2e.db"
     env = {**os.environ, "CARECOORD_DB": str(db_path), "PYTHONUNBUFFERED": "1"}
+    env.pop("CARECOORD_DATABASE_URL", None)
+    if database_url is not None:
+        env["CARECOORD_DATABASE_URL"] = database_url
     if content_root is not None:
         env["CARECOORD_CONTENT"] = str(content_root)
     if demo:
@@ -106,7 +113,7 @@ def start_server(tmp: Path, *, demo: bool = True, content_root: Path | None = No
     while time.monotonic() < deadline:
         try:
             if urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                _STARTED.append(running := Server(url, db_path, process, log_path))
+                _STARTED.append(running := Server(url, db_path, process, log_path, database_url))
                 return running
         except OSError:
             time.sleep(0.2)
@@ -126,6 +133,21 @@ def stop_server(server: Server) -> None:
 def server(tmp_path_factory) -> Iterator[Server]:
     _need_chromium()
     running = start_server(tmp_path_factory.mktemp("e2e"))
+    yield running
+    stop_server(running)
+
+
+@pytest.fixture(scope="module")
+def postgres_server(tmp_path_factory, postgres_url) -> Iterator[Server]:
+    """The app with the demo on a new PostgreSQL database ($CARECOORD_DATABASE_URL)."""
+    import psycopg
+
+    _need_chromium()
+    with psycopg.connect(postgres_url, autocommit=True) as admin:
+        admin.execute("DROP DATABASE IF EXISTS carecoord_e2e WITH (FORCE)")
+        admin.execute("CREATE DATABASE carecoord_e2e")
+    running = start_server(tmp_path_factory.mktemp("e2e-pg"),
+                           database_url=postgres_url.rsplit("/", 1)[0] + "/carecoord_e2e")
     yield running
     stop_server(running)
 

@@ -1,14 +1,19 @@
-"""A new coordinator with no history rates themselves in the browser and sees their growth chart."""
+"""A new coordinator with no history rates themselves in the browser and sees their growth chart,
+on the embedded SQLite file and on PostgreSQL."""
 
+import pytest
 from playwright.sync_api import expect
 
+from carecoord import db as database
 from carecoord.content import load_library
 from tests.e2e.conftest import shoot, sign_in, wait_for_app
 
 FRAMEWORK = load_library().framework
 
 
-def test_growth_chart_renders_after_a_self_assessment(server, page):
+@pytest.mark.parametrize("on", ["server", "postgres_server"], ids=["sqlite", "postgresql"])
+def test_growth_chart_renders_after_a_self_assessment(on, page, request):
+    server = request.getfixturevalue(on)
     sign_in(page, server.url, "demo-hugo")
     page.goto(server.url + "/growth")
     wait_for_app(page)
@@ -31,9 +36,13 @@ def test_growth_chart_renders_after_a_self_assessment(server, page):
     page.get_by_role("button", name="Submit assessment").click()
     wait_for_app(page)
     expect(page.get_by_text("Assessment submitted")).to_be_visible()
+    stored = database.connect(server.database)  # it landed in the database the app was given
+    assert stored.execute("SELECT count(*) FROM assessment JOIN person ON person.id = assessment.person_id "
+                          "WHERE person.username = 'demo-hugo' AND status = 'submitted'").fetchone()[0] == 1
+    stored.close()
 
     page.goto(server.url + "/growth")
     wait_for_app(page)
     expect(page.get_by_test_id("stVegaLiteChart")).to_be_visible()
     expect(page.get_by_text("First and latest self-assessment")).to_be_visible()
-    shoot(page, "growth")
+    shoot(page, "growth" if on == "server" else "growth-postgresql")
