@@ -60,7 +60,11 @@ def cmd_remove_demo(args) -> int:
 
 def cmd_backup(args) -> int:
     db = _open(args)
-    target = database.backup(db, args.path)
+    try:
+        target = database.backup(db, args.path)
+    except (database.BackupError, FileNotFoundError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     if not database.integrity_ok(target):
         print(f"error: the copy at {target} failed its integrity check", file=sys.stderr)
         return 1
@@ -108,6 +112,41 @@ def cmd_purge(args) -> int:
     return 0
 
 
+def cmd_copy(args) -> int:
+    """Copy the SQLite database into an empty PostgreSQL database, and check every table."""
+    from carecoord import transfer
+
+    if not database.is_postgres_url(args.to):
+        print("error: --to takes a postgresql:// URL", file=sys.stderr)
+        return 2
+    if database.is_postgres_url(args.db) or (args.db is None and database.database_url()):
+        print("error: copy reads the SQLite file: name it with --db (or $CARECOORD_DB)", file=sys.stderr)
+        return 2
+    source = database.connect(args.db if args.db is not None else database.database_path())
+    try:
+        target = database.connect(args.to)
+    except Exception as error:  # noqa: BLE001 - the driver's message says what is wrong
+        print(f"error: cannot connect to {database.describe(args.to)}: {error}", file=sys.stderr)
+        return 1
+    try:
+        checks = transfer.copy_database(source, target, lambda table, rows: print(f"  {table}: {rows} rows"))
+    except transfer.CopyError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    finally:
+        source.close()
+        target.close()
+    failed = [check for check in checks if not check.ok]
+    for check in failed:
+        print(f"error: {check.table}: {check.source_rows} rows here, {check.target_rows} there; "
+              f"checksums {check.source_checksum[:12]} and {check.target_checksum[:12]}", file=sys.stderr)
+    if failed:
+        return 1
+    print(f"Copied {sum(c.source_rows for c in checks)} rows in {len(checks)} tables to "
+          f"{database.describe(args.to)}; every table has the same rows and checksum on both sides.")
+    return 0
+
+
 def cmd_migrate(args) -> int:
     _open(args)
     print("The database schema is up to date.")
@@ -145,6 +184,10 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--content", type=Path, default=None,
                           help="content root (default: $CARECOORD_CONTENT, else the project folder)")
     validate.set_defaults(handler=cmd_validate)
+
+    copy = commands.add_parser("copy", help="copy the SQLite database into an empty PostgreSQL database")
+    copy.add_argument("--to", required=True, metavar="postgresql://...", help="the empty target database")
+    copy.set_defaults(handler=cmd_copy)
 
     commands.add_parser("migrate", help="bring the database schema up to date").set_defaults(handler=cmd_migrate)
     commands.add_parser("purge", help="delete the text of stories withdrawn 30 or more days ago"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -191,12 +192,25 @@ def open_database(path: Path | str | None = None) -> Database:
     return db
 
 
+class BackupError(Exception):
+    """The backup could not be made; the message says why."""
+
+
 def backup(db: Database, target: Path | str) -> Path:
-    """Copy the live database consistently with SQLite's backup API (safe while the app runs)."""
+    """Copy the live database consistently (safe while the app runs): SQLite's backup API, or on
+    PostgreSQL `pg_dump` in its custom format (one snapshot; restore with `pg_restore`)."""
     target = Path(target)
+    if target.is_dir():
+        raise BackupError(f"{target} is a folder; name the backup file, for example {target / 'carecoord.backup'}")
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.exists():
         target.unlink()
+    if db.backend == "postgresql":
+        dumped = subprocess.run([postgres.tool("pg_dump"), "--format=custom", "--no-owner", "--file", str(target)],
+                                env=postgres.client_environment(db), capture_output=True, text=True)
+        if dumped.returncode != 0:
+            raise BackupError(f"pg_dump failed: {dumped.stderr.strip()}")
+        return target
     dest = sqlite3.connect(str(target))
     try:
         db.conn.backup(dest)
@@ -206,6 +220,11 @@ def backup(db: Database, target: Path | str) -> Path:
 
 
 def integrity_ok(path: Path | str) -> bool:
+    """Whether a backup reads back whole: SQLite's integrity check, or `pg_restore --list` for a dump."""
+    path = Path(path)
+    if path.read_bytes()[:5] == b"PGDMP":  # pg_dump's custom format
+        listed = subprocess.run([postgres.tool("pg_restore"), "--list", str(path)], capture_output=True, text=True)
+        return listed.returncode == 0 and "TABLE DATA" in listed.stdout
     conn = sqlite3.connect(str(path))
     try:
         return conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

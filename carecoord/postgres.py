@@ -179,6 +179,31 @@ def write(db: PostgresDatabase) -> Iterator[PostgresDatabase]:
             db._in_transaction = None
 
 
+def tool(name: str) -> str:
+    """A PostgreSQL client program (pg_dump, pg_restore): Debian's newest, else the one on PATH."""
+    import glob
+    import shutil
+
+    found = next(iter(sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True)), None) or shutil.which(name)
+    if found is None:
+        raise FileNotFoundError(f"{name} is missing: install PostgreSQL's client programs (Debian: postgresql-client)")
+    return found
+
+
+def client_environment(db: PostgresDatabase) -> dict[str, str]:
+    """The PG* variables that point a client program at the handle's database (password included)."""
+    import os
+
+    if db._conn is not None:
+        info = db._conn.info
+    else:
+        with db._pool.connection() as conn:
+            info = conn.info
+    found = {"PGHOST": info.host, "PGPORT": str(info.port), "PGUSER": info.user, "PGDATABASE": info.dbname,
+             "PGPASSWORD": info.password or ""}
+    return {**os.environ, **{key: value for key, value in found.items() if value}}
+
+
 def refusing_trigger(name: str, event: str, condition: str, message: str) -> str:
     """PostgreSQL's form of SQLite's `CREATE TRIGGER name event WHEN condition BEGIN SELECT
     RAISE(ABORT, message); END`: a PL/pgSQL function of the same name, and the row trigger.
