@@ -60,7 +60,13 @@ def signed_in(run: session.Run) -> None:
     st.session_state[registry.PAGE_OUTCOME] = "ok"
 
 
-run = session.start_run()
+try:
+    run = session.start_run()
+except Exception:  # the database is down or misconfigured: say so plainly; the details go to the server log
+    logging.getLogger("carecoord").exception("could not open the database")
+    st.error("carecoord cannot reach its database just now, so nothing can be shown or saved. Try again in a "
+             "minute; if it keeps happening, tell your administrator the time it happened.")
+    st.stop()
 content.base_styles()
 st.session_state[registry.PAGE_OUTCOME] = "not run"
 try:

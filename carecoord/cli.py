@@ -125,8 +125,9 @@ def cmd_copy(args) -> int:
     source = database.connect(args.db if args.db is not None else database.database_path())
     try:
         target = database.connect(args.to)
-    except Exception as error:  # noqa: BLE001 - the driver's message says what is wrong
-        print(f"error: cannot connect to {database.describe(args.to)}: {error}", file=sys.stderr)
+    except database.ConfigurationError as error:
+        print(f"error: {error}", file=sys.stderr)
+        source.close()
         return 1
     try:
         checks = transfer.copy_database(source, target, lambda table, rows: print(f"  {table}: {rows} rows"))
@@ -197,7 +198,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.handler(args)
+    try:
+        return args.handler(args)
+    except database.ConfigurationError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

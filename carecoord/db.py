@@ -47,14 +47,21 @@ except ImportError:  # pragma: no cover - psycopg is a dependency
 IntegrityError = (sqlite3.IntegrityError, _PostgresIntegrityError)
 
 
+class ConfigurationError(Exception):
+    """The database named in the settings cannot be used; the message says why."""
+
+
 def placeholders(values) -> str:
     """"?, ?, ?" for an IN list of these values (the same on both backends)."""
     return ", ".join("?" * len(values))
 
 
 def database_url() -> str | None:
-    """$CARECOORD_DATABASE_URL when it names PostgreSQL, else None (the SQLite file)."""
+    """$CARECOORD_DATABASE_URL (a postgresql:// URL), or None when unset (the SQLite file)."""
     url = (os.environ.get("CARECOORD_DATABASE_URL") or "").strip()
+    if url and not is_postgres_url(url):
+        raise ConfigurationError(f"{url.split('://')[0][:20]!r} is not a database carecoord runs on: "
+                                 "CARECOORD_DATABASE_URL must start with postgresql://")
     return url or None
 
 
@@ -89,9 +96,15 @@ def connect(path: Path | str | None = None) -> Database:
     if path is None and database_url() is not None:
         path = database_url()
     if is_postgres_url(path):
-        return postgres.connect(path)
+        try:
+            return postgres.connect(path)
+        except Exception as error:
+            if type(error).__name__ != "OperationalError":
+                raise
+            raise ConfigurationError(f"cannot connect to {describe(path)}: {str(error).strip()}") from None
     if isinstance(path, str) and "://" in path:
-        raise ValueError("CARECOORD_DATABASE_URL must start with postgresql://")
+        raise ConfigurationError(f"{path.split('://')[0][:20]!r} is not a database carecoord runs on: "
+                                 "name a SQLite file or a postgresql:// URL")
     path = Path(path) if path is not None else database_path()
     if str(path) != ":memory:":
         path.parent.mkdir(parents=True, exist_ok=True)

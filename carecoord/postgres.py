@@ -147,8 +147,9 @@ def pool(url: str, *, max_size: int = 10) -> Any:
     """A connection pool for one app process (see `PostgresDatabase`)."""
     from psycopg_pool import ConnectionPool
 
+    # A script run waits at most 10 s for a connection, then the page says the database is unreachable.
     made = ConnectionPool(url, min_size=1, max_size=max_size, kwargs={"autocommit": True}, open=True,
-                          name="carecoord")
+                          name="carecoord", timeout=10)
     _POOLS.append(made)
     return made
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import streamlit as st
 
 from carecoord import auth, clock, postgres
-from carecoord.db import Database, connect, database_path, database_url, is_postgres_url, open_database
+from carecoord.db import Database, connect, database_path, database_url, open_database
 from carecoord.postgres import PostgresDatabase
 from carecoord.people import Membership, Person
 from carecoord.store import accounts
@@ -66,8 +66,9 @@ def _pool(url: str):
 
 def database() -> Database:
     """This run's handle: on PostgreSQL, one over the process's pool; on SQLite, a new connection."""
+    st.secrets.load_if_toml_exists()  # a top-level CARECOORD_DATABASE_URL in secrets.toml sets the variable
     url = database_url()
-    if url is not None and is_postgres_url(url):
+    if url is not None:
         _migrated(url)
         return PostgresDatabase(pool=_pool(url))
     path = database_path()
