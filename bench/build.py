@@ -50,6 +50,7 @@ SCALES = {
     "S": Scale("S", 1, 40),
     "M": Scale("M", 10, 40),
     "L": Scale("L", 50, 40),
+    "XL": Scale("XL", 500, 40),  # a statewide programme: on its own, `--scale XL` (bench/statewide.py)
 }
 
 

@@ -31,18 +31,22 @@ def hello_app() -> AppTest:
     return AppTest.from_string(HELLO, default_timeout=TIMEOUT)
 
 
-def signed_in_app(db_path: Path, username: str) -> AppTest:
+def signed_in_app(db_path: Path | str, username: str) -> AppTest:
     """An AppTest of the real app, signed in as `username` the way the browser cookie would."""
     from carecoord.clock import utcnow
-    from carecoord.db import connect
+    from carecoord.db import connect, is_postgres_url
     from carecoord.store import accounts
 
-    os.environ["CARECOORD_DB"] = str(db_path)
+    if is_postgres_url(db_path):
+        os.environ["CARECOORD_DATABASE_URL"] = str(db_path)
+    else:
+        os.environ.pop("CARECOORD_DATABASE_URL", None)
+        os.environ["CARECOORD_DB"] = str(db_path)
     os.environ["CARECOORD_IDLE_MINUTES"] = "0"
     connection = connect(db_path)
     person_id = connection.execute("SELECT id FROM person WHERE username = ?", [username]).fetchone()[0]
     token = accounts.issue_token(connection, person_id, utcnow())
-    connection.conn.close()
+    connection.close()
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.session_state["carecoord_token"] = token
     return at
@@ -97,7 +101,7 @@ def _main(argv: list[str]) -> None:
             at.run()
         pages = ["hello world"]
     else:
-        db_path = Path(args.db)
+        db_path = args.db if "://" in args.db else Path(args.db)
         pages = []
         for username, page in ((args.lead, READINESS), (args.trainee, HOME), (args.trainee, GROWTH)):
             at = page_app(db_path, username, page)

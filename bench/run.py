@@ -33,7 +33,7 @@ WHERE assessment.status = 'submitted' AND assessment.rater_kind = 'self'
                   WHERE newer.supersedes_id = assessment.id AND newer.status = 'submitted')
 """
 DIRECT_GROWTH = f"""
-SELECT round_months, domain, avg(level) FROM ({LIVE_SELF_RATINGS}) GROUP BY round_months, domain
+SELECT round_months, domain, avg(level) FROM ({LIVE_SELF_RATINGS}) AS live GROUP BY round_months, domain
 """
 BARE_SCAN = "SELECT count(*), sum(level) FROM rating"
 

@@ -36,6 +36,10 @@ class SqliteDatabase(sqlite_utils.Database):
         """Run one statement for each row; returns how many rows it changed in all."""
         return self.conn.executemany(sql, rows).rowcount
 
+    def stream(self, sql: str, params=None):
+        """Rows one by one, never all in memory (sqlite3's cursor reads as it is iterated)."""
+        return self.conn.execute(sql, params or [])
+
 
 Database = SqliteDatabase | PostgresDatabase  # the store's handle, whichever the backend
 

@@ -128,6 +128,11 @@ class PostgresDatabase:
             rows = cursor.fetchall()
         yield from rows
 
+    def stream(self, sql: str, params: Sequence | Mapping | None = None) -> Iterator[tuple]:
+        """Rows one by one as the server sends them, never all in memory (for whole-table reads)."""
+        with self._connection() as conn, conn.cursor() as cursor:
+            yield from cursor.stream(translate(sql), params if params is not None else ())
+
     def close(self) -> None:
         if self._conn is not None:
             self._conn.close()

@@ -8,7 +8,8 @@ While the rows go in, the target's own triggers are switched off (`DISABLE TRIGG
 the tables' owner may do; foreign keys stay on): the summary tables are copied rather than rebuilt
 row by row, and the immutability triggers would refuse ratings of an assessment that arrives
 already submitted. Tables go in parents first, rows in id order, so every foreign key finds its row;
-afterwards each identity sequence is moved past the largest id copied.
+afterwards each identity sequence is moved past the largest id copied. Rows go through
+PostgreSQL's COPY, read from SQLite in batches, so memory stays flat at any size.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from carecoord import postgres
-from carecoord.db import Database, column_names, migrate, placeholders, table_names
+from carecoord.db import Database, column_names, migrate, table_names
 
 BATCH = 5_000
 
@@ -42,14 +43,14 @@ class TableCheck:
 
 
 def checksum(db: Database, table: str, columns: list[str]) -> tuple[int, str]:
-    """(rows, sha256) of a table's rows, whatever order the database keeps them in."""
+    """(rows, checksum) of a table's rows, whatever order the database keeps them in: the sum of
+    each row's SHA-256 (so equal multisets of rows give equal sums), read as a stream."""
     listed = ", ".join(f'"{c}"' for c in columns)
-    rows = sorted(json.dumps(list(row), default=str) for row in db.execute(f'SELECT {listed} FROM "{table}"'))
-    digest = hashlib.sha256()
-    for row in rows:
-        digest.update(row.encode())
-        digest.update(b"\n")
-    return len(rows), digest.hexdigest()
+    count, total = 0, 0
+    for row in db.stream(f'SELECT {listed} FROM "{table}"'):
+        total += int.from_bytes(hashlib.sha256(json.dumps(list(row), default=str).encode()).digest(), "big")
+        count += 1
+    return count, f"{total % 2**256:064x}"
 
 
 def parents_first(source: Database, tables: list[str]) -> list[str]:
@@ -100,11 +101,12 @@ def copy_database(source: Database, target: Database,
             listed = ", ".join(f'"{c}"' for c in columns[table])
             has_id = "id" in columns[table]
             rows = source.execute(f'SELECT {listed} FROM "{table}"' + (" ORDER BY id" if has_id else ""))
-            insert = f'INSERT INTO "{table}" ({listed}) VALUES ({placeholders(columns[table])})'
             copied = 0
-            while batch := rows.fetchmany(BATCH):
-                target.executemany(insert, batch)
-                copied += len(batch)
+            with target.conn.cursor().copy(f'COPY "{table}" ({listed}) FROM STDIN') as stream:
+                while batch := rows.fetchmany(BATCH):
+                    for row in batch:
+                        stream.write_row(row)
+                    copied += len(batch)
             progress(table, copied)
         for table in tables:
             target.execute(f'ALTER TABLE "{table}" ENABLE TRIGGER USER')
@@ -113,6 +115,7 @@ def copy_database(source: Database, target: Database,
             if sequence is not None:  # past the largest id copied, so the app's next row gets a new one
                 target.execute(f'SELECT setval(?, coalesce((SELECT max(id) FROM "{table}"), 0) + 1, false)',
                                [sequence])
+    target.execute("ANALYZE")  # the planner's statistics, as after any bulk load
     checks = []
     for table in tables:
         source_rows, source_sum = checksum(source, table, columns[table])

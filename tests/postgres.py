@@ -34,8 +34,9 @@ def _as_cluster_owner(command: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
 
 
-def start_cluster() -> Iterator[str]:
-    """Start a cluster on a free loopback port; yields its URL and removes it afterwards."""
+def start_cluster(settings: dict[str, str] | None = None) -> Iterator[str]:
+    """Start a cluster on a free loopback port (with these server settings); yields its URL and
+    removes it afterwards."""
     initdb, pg_ctl = _bin("initdb"), _bin("pg_ctl")
     if initdb is None or pg_ctl is None:
         if os.environ.get("CI"):
@@ -49,7 +50,8 @@ def start_cluster() -> Iterator[str]:
     subprocess.run(_as_cluster_owner([initdb, "-D", str(data), "-A", "trust", "-U", "carecoord", "--no-sync",
                                       "-E", "UTF8"]), check=True, capture_output=True)
     subprocess.run(_as_cluster_owner([pg_ctl, "-D", str(data), "-l", str(log), "-w", "-o",
-                                      f"-c listen_addresses=127.0.0.1 -p {port} -k {folder} -c fsync=off",
+                                      f"-c listen_addresses=127.0.0.1 -p {port} -k {folder} -c fsync=off"
+                                      + "".join(f" -c {k}={v}" for k, v in (settings or {}).items()),
                                       "start"]), check=True, capture_output=True)
     try:
         yield f"postgresql://carecoord@127.0.0.1:{port}/postgres"

@@ -74,3 +74,23 @@ def test_the_run_records_the_machine_and_its_load(report):
     assert report["machine"]["cores"] >= 1 and report["machine"]["sqlite"]
     assert report["load_before"]["loadavg"] and report["load_after"]["at"]
     assert report["targets"] == []  # targets are judged at scale L only
+
+
+def test_the_statewide_harness_measures_both_backends_on_the_same_rows(postgres_url, monkeypatch, tmp_path):
+    """The XL harness at scale S with few repeats and writers: the copy's checks pass, every figure
+    is there for each backend, the growth equals its definition, and no concurrent write is lost."""
+    from bench import statewide
+
+    monkeypatch.setenv("CARECOORD_BENCH_POSTGRES_URL", postgres_url)
+    report = statewide.run(["sqlite", "postgresql"], repeats=2, warmup=0, memory=False, scale="S",
+                           workdir=tmp_path, threads_per_process=1, per_thread=2)
+    assert report["copy_to_postgresql"]["all_checks_pass"]
+    assert report["copy_to_postgresql"]["rows"] > report["rows"]["rating"]
+    for backend in ("sqlite", "postgresql"):
+        figures = report["backends"][backend]["figures"]
+        assert {"readiness", "readiness_S", "bare_scan", "org_growth", "write_floor", "submit"} <= set(figures)
+        assert figures["growth_matches_direct"] is True
+        assert figures["concurrency"]["threads"] == statewide.PROCESSES
+        assert figures["concurrency"]["failures"] == 0 and figures["concurrency"]["error_messages"] == []
+        assert len(report["backends"][backend]["targets"]) == 6
+    assert "| one practice's readiness (ms) |" in statewide.table(report)
