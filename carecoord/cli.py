@@ -155,43 +155,49 @@ def cmd_migrate(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    db_help = ("database file or postgresql:// URL (default: $CARECOORD_DATABASE_URL, else $CARECOORD_DB, "
+               "else data/carecoord.db)")
     parser = argparse.ArgumentParser(prog="carecoord", description=__doc__)
-    parser.add_argument("--db", default=None,
-                        help="database file or postgresql:// URL (default: $CARECOORD_DATABASE_URL, else "
-                             "$CARECOORD_DB, else data/carecoord.db)")
+    parser.add_argument("--db", default=None, help=db_help)
+    # `--db` is taken before or after the command: after it, it overrides only when given.
+    db_after = argparse.ArgumentParser(add_help=False)
+    db_after.add_argument("--db", default=argparse.SUPPRESS, help=db_help)
     commands = parser.add_subparsers(dest="command", required=True)
 
-    create_admin = commands.add_parser("create-admin", help="create an administrator account")
+    def command(name: str, **kwargs) -> argparse.ArgumentParser:
+        return commands.add_parser(name, parents=[db_after], **kwargs)
+
+    create_admin = command("create-admin", help="create an administrator account")
     create_admin.add_argument("username")
     create_admin.add_argument("--name", help="display name (default: the username)")
     create_admin.add_argument("--email")
     create_admin.add_argument("--password", help="omit to be asked without echo")
     create_admin.set_defaults(handler=cmd_create_admin)
 
-    commands.add_parser("demo", help="load the demo practice").set_defaults(handler=cmd_demo)
+    command("demo", help="load the demo practice").set_defaults(handler=cmd_demo)
 
-    remove_demo = commands.add_parser("remove-demo", help="delete the demo practice and every demo account")
+    remove_demo = command("remove-demo", help="delete the demo practice and every demo account")
     remove_demo.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     remove_demo.set_defaults(handler=cmd_remove_demo)
 
-    backup = commands.add_parser("backup", help="copy the live database consistently to PATH")
+    backup = command("backup", help="copy the live database consistently to PATH")
     backup.add_argument("path", type=Path)
     backup.set_defaults(handler=cmd_backup)
 
-    validate = commands.add_parser("validate", help="check the content files; exit 1 on any problem")
+    validate = command("validate", help="check the content files; exit 1 on any problem")
     validate.add_argument("--json", action="store_true", help="print counts and problems as JSON")
-    validate.add_argument("--db", dest="check_db", action="store_true",
+    validate.add_argument("--check-db", action="store_true",
                           help="also fail when the database names content ids the library lacks")
     validate.add_argument("--content", type=Path, default=None,
                           help="content root (default: $CARECOORD_CONTENT, else the project folder)")
     validate.set_defaults(handler=cmd_validate)
 
-    copy = commands.add_parser("copy", help="copy the SQLite database into an empty PostgreSQL database")
+    copy = command("copy", help="copy the SQLite database into an empty PostgreSQL database")
     copy.add_argument("--to", required=True, metavar="postgresql://...", help="the empty target database")
     copy.set_defaults(handler=cmd_copy)
 
-    commands.add_parser("migrate", help="bring the database schema up to date").set_defaults(handler=cmd_migrate)
-    commands.add_parser("purge", help="delete the text of stories withdrawn 30 or more days ago"
+    command("migrate", help="bring the database schema up to date").set_defaults(handler=cmd_migrate)
+    command("purge", help="delete the text of stories withdrawn 30 or more days ago"
                         ).set_defaults(handler=cmd_purge)
     return parser
 

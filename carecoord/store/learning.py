@@ -69,7 +69,7 @@ def mark_complete(db: Database, person: Person, lesson: Lesson, now) -> None:
 
 
 def referenced_content_ids(db: Database) -> set[str]:
-    """Every content id that stored records name (for `carecoord validate --db`)."""
+    """Every content id that stored records name (for `carecoord validate --check-db`)."""
     rows = db.execute(
         """SELECT lesson_id FROM lesson_progress UNION SELECT lesson_id FROM check_answer
            UNION SELECT check_id FROM check_answer"""

@@ -452,5 +452,5 @@ def my_reflections(db: Database, actor: Person, story_ids: Iterable[int]) -> dic
 
 
 def referenced_ids(db: Database) -> set[str]:
-    """Content ids (modules, case phases, competency codes) that stories link to, for `validate --db`."""
+    """Content ids (modules, case phases, competency codes) that stories link to, for `validate --check-db`."""
     return {row[0] for row in db.execute("SELECT DISTINCT target FROM story_link")}

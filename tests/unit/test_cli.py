@@ -35,11 +35,11 @@ def test_validate_db_fails_on_ids_the_library_lacks(tmp_path, capsys):
     for lesson_id in ("first-lesson", "old-lesson", "first-lesson-draft"):  # current, retired, renamed
         db.execute("INSERT INTO lesson_progress (person_id, lesson_id, content_hash, completed_at) "
                    "VALUES (?, ?, 'h', '2026-01-01')", [pid, lesson_id])
-    assert cli.main(["--db", str(path), "validate", "--db", "--content", str(root)]) == 0
+    assert cli.main(["--db", str(path), "validate", "--check-db", "--content", str(root)]) == 0
     db.execute("INSERT INTO lesson_progress (person_id, lesson_id, content_hash, completed_at) "
                "VALUES (?, 'vanished-lesson', 'h', '2026-01-01')", [pid])
     capsys.readouterr()
-    assert cli.main(["--db", str(path), "validate", "--db", "--content", str(root)]) == 1
+    assert cli.main(["--db", str(path), "validate", "--check-db", "--content", str(root)]) == 1
     assert "'vanished-lesson'" in capsys.readouterr().out
 
 
@@ -55,10 +55,20 @@ def test_create_admin_demo_and_backup(tmp_path, capsys):
 
 
 def test_validate_db_checks_what_stories_link_to(demo_path, capsys):
-    assert cli.main(["--db", str(demo_path), "validate", "--db"]) == 0
+    assert cli.main(["--db", str(demo_path), "validate", "--check-db"]) == 0
     db = database.connect(demo_path)
     story = db.execute("SELECT id FROM story LIMIT 1").fetchone()[0]
     db.execute("INSERT INTO story_link (story_id, kind, target) VALUES (?, 'module', 'vanished-module')", [story])
     capsys.readouterr()
-    assert cli.main(["--db", str(demo_path), "validate", "--db"]) == 1
+    assert cli.main(["--db", str(demo_path), "validate", "--check-db"]) == 1
     assert "'vanished-module'" in capsys.readouterr().out
+
+
+def test_db_is_taken_before_or_after_the_command(tmp_path, capsys):
+    before, after = tmp_path / "before.db", tmp_path / "after.db"
+    assert cli.main(["--db", str(before), "demo"]) == 0
+    assert cli.main(["demo", "--db", str(after)]) == 0
+    for path in (before, after):
+        assert accounts.demo_loaded(database.connect(path))
+    capsys.readouterr()
+    assert cli.main(["validate", "--check-db", "--db", str(after)]) == 0
