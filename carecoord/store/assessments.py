@@ -131,9 +131,9 @@ def save_step(db: Database, actor: Person, draft_id: int, domain: Domain, answer
     with write(db):
         db.execute(f"DELETE FROM rating WHERE assessment_id = ? AND competency_code IN ({placeholders(codes)})",
                    [draft_id, *sorted(codes)])
-        for code, answer in sorted(answers.items()):
-            db.execute("INSERT INTO rating (assessment_id, competency_code, level, evidence_kind, note) "
-                       "VALUES (?, ?, ?, ?, ?)", [draft_id, code, answer.level, answer.evidence_kind, answer.note.strip()])
+        db.executemany("INSERT INTO rating (assessment_id, competency_code, level, evidence_kind, note) "
+                       "VALUES (?, ?, ?, ?, ?)", [(draft_id, code, answer.level, answer.evidence_kind, answer.note.strip())
+                                                  for code, answer in sorted(answers.items())])
         db.execute("UPDATE assessment SET step = ? WHERE id = ?", [next_step, draft_id])
 
 
