@@ -129,11 +129,14 @@ def save_step(db: Database, actor: Person, draft_id: int, domain: Domain, answer
     if missing:
         raise AssessmentError(f"Choose a level for {', '.join(sorted(missing))}.", sorted(missing)[0])
     with write(db):
-        db.execute(f"DELETE FROM rating WHERE assessment_id = ? AND competency_code IN ({placeholders(codes)})",
-                   [draft_id, *sorted(codes)])
-        db.executemany("INSERT INTO rating (assessment_id, competency_code, level, evidence_kind, note) "
-                       "VALUES (?, ?, ?, ?, ?)", [(draft_id, code, answer.level, answer.evidence_kind, answer.note.strip())
-                                                  for code, answer in sorted(answers.items())])
+        # Every competency of the domain is answered (checked above), so replacing is upserting: one
+        # statement per domain instead of a delete and an insert (a round trip each on PostgreSQL).
+        db.executemany("""INSERT INTO rating (assessment_id, competency_code, level, evidence_kind, note)
+                          VALUES (?, ?, ?, ?, ?)
+                          ON CONFLICT (assessment_id, competency_code) DO UPDATE SET level = excluded.level,
+                              evidence_kind = excluded.evidence_kind, note = excluded.note""",
+                       [(draft_id, code, answer.level, answer.evidence_kind, answer.note.strip())
+                        for code, answer in sorted(answers.items())])
         db.execute("UPDATE assessment SET step = ? WHERE id = ?", [next_step, draft_id])
 
 
