@@ -47,3 +47,29 @@ def local_date(moment: datetime, timezone: str | None) -> date:
 
 def local(moment: datetime, timezone: str | None) -> datetime:
     return moment.astimezone(zone(timezone))
+
+
+# How dates and times read on every screen: one unambiguous form, day month-name year, so that
+# 05/01/2027 can never be read as 1 May by one reader and 5 January by another (docs/decisions.md).
+DATE_INPUT_FORMAT = "YYYY-MM-DD"  # date boxes take only numeric formats; this one reads one way only
+
+
+def day(value: date | datetime, timezone: str | None = None) -> str:
+    """A calendar day as text, "5 Jan 2027"; a moment is first put into the practice's time zone.
+
+    >>> day(date(2027, 1, 5))
+    '5 Jan 2027'
+    """
+    if isinstance(value, datetime):
+        value = local(value, timezone)
+    return f"{value.day} {value:%b %Y}"
+
+
+def moment(value: datetime, timezone: str | None) -> str:
+    """A moment as text in the practice's time zone, with the zone's abbreviation: "5 Jan 2027, 14:07 CST".
+
+    >>> moment(datetime(2026, 12, 6, 3, 7, tzinfo=UTC), "America/Chicago")
+    '5 Dec 2026, 21:07 CST'
+    """
+    shown = local(value, timezone)
+    return f"{shown.day} {shown:%b %Y}, {shown:%H:%M} {shown.tzname()}"
