@@ -8,6 +8,7 @@ from carecoord.people import ROLE_LABELS
 from carecoord.store import accounts
 from carecoord.ui import content, gate, registry, session
 from carecoord.ui.text import plain
+from carecoord.wording import count
 
 st.set_page_config(page_title="carecoord", page_icon=":material/diversity_1:", layout="wide")
 
@@ -28,7 +29,7 @@ def signed_out(run: session.Run) -> None:
 
 def signed_in(run: session.Run) -> None:
     person = run.person
-    page = st.navigation(registry.navigation_for(person), expanded=True)
+    page = st.navigation(registry.navigation_for(person), position="hidden")
     demo_state = accounts.demo_state(run.db)
     if demo_state == "only_demo":
         st.warning("DEMO: everything here is made-up demo data.", icon=":material/science:")
@@ -37,9 +38,11 @@ def signed_in(run: session.Run) -> None:
                    "as a demo person. An administrator switches them off under Manage > Practices.",
                    icon=":material/science:")
     if person.is_admin and (errors := content.library().errors):
-        st.error(f"{len(errors)} content file problem(s): some lessons are not being served. See Manage > Content.",
+        st.error(f"{count(len(errors), 'content file problem')}: some lessons are not being served. See Manage > Content.",
                  icon=":material/warning:")
     with st.sidebar:
+        registry.draw_sections(person)
+        st.divider()
         st.markdown(f"**{plain(person.display_name)}**")
         st.caption(", ".join(sorted(ROLE_LABELS[r] for r in person.roles)) or "No role yet")
         practices = session.practices_of(person)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from carecoord import clock, db as database, demo
 from carecoord.store import accounts
+from carecoord.wording import count
 
 
 def _open(args) -> database.Database:
@@ -54,7 +55,7 @@ def cmd_remove_demo(args) -> int:
             print("Nothing removed.")
             return 1
     removed = accounts.remove_demo(db, accounts.SYSTEM, clock.utcnow())
-    print(f"Removed the demo practice and {removed} demo account(s).")
+    print(f"Removed the demo practice and {count(removed, 'demo account')}.")
     return 0
 
 
@@ -94,7 +95,7 @@ def cmd_validate(args) -> int:
             print(problem)
         counts = library.counts()
         print(f"{counts['modules']} modules, {counts['lessons']} lessons, {counts['checks']} knowledge checks, "
-              f"{counts['domains']} domains, {counts['competencies']} competencies; {len(problems)} problem(s).",
+              f"{counts['domains']} domains, {counts['competencies']} competencies; {count(len(problems), 'problem')}.",
               file=sys.stderr)
     return 1 if problems else 0
 
@@ -108,7 +109,7 @@ def cmd_purge(args) -> int:
     purged = stories.purge_due(db, accounts.SYSTEM, now)
     print(f"Purged the text of {purged} withdrawn story(ies).")
     old = accounts.purge_old_sign_ins(db, now)
-    print(f"Deleted {old} sign-in record(s) that ended more than {accounts.SIGN_IN_RECORDS_KEPT.days} days ago.")
+    print(f"Deleted {count(old, 'sign-in record')} that ended more than {accounts.SIGN_IN_RECORDS_KEPT.days} days ago.")
     return 0
 
 

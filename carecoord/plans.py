@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
-from carecoord.clock import local_date
+from carecoord.clock import day, local_date
 from carecoord.content.models import Library
 from carecoord.learning import Progress
+from carecoord.wording import count
 
 DUE_SOON_DAYS = 14
 Status = Literal["done", "done late", "overdue", "due soon", "assigned"]
@@ -94,3 +96,23 @@ def summarise(statuses: list[ItemStatus]) -> PlanSummary:
         overdue=sum(s.status == "overdue" for s in statuses),
         due_soon=sum(s.status == "due soon" for s in statuses),
     )
+
+
+def assignment_message(added: list[str], already: list[tuple[str, date]], library: Library, due_on: date,
+                       whom: str | None, shown: Callable[[str], str] = str) -> str:
+    """What an assignment did, in one message: what was assigned, and what was already assigned with
+    the due day it keeps. `whom` is a name, or None for the whole practice; `shown` makes a name or
+    title safe where the message is drawn.
+    """
+
+    def title(module_id: str) -> str:
+        module = library.module(module_id)
+        return shown(module.title if module else module_id)
+
+    to = "the whole practice" if whom is None else shown(whom)
+    parts = [f"Assigned {count(len(added), 'module')} to {to}, due {day(due_on)}." if added
+             else f"Nothing new was assigned to {to}."]
+    if already:
+        kept = "; ".join(f"{title(m)} (due {day(d)})" for m, d in already)
+        parts.append(f"Already assigned, due day kept: {kept}. To move a due day, use *Change a due day* below.")
+    return " ".join(parts)

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from carecoord import deidentify
 from carecoord.errors import FieldError
+from carecoord.wording import count
 
 DRAFT = "draft"
 SUBMITTED = "submitted"
@@ -86,7 +87,7 @@ class SubmissionRefused(StoryError):
 
     def __init__(self, flags: list[deidentify.Flag]):
         listed = "; ".join(f"\"{f.text}\" ({f.label.lower()})" for f in flags)
-        super().__init__(f"Resolve these {len(flags)} possible identifying detail(s) first: edit them out, or "
+        super().__init__(f"Resolve these {count(len(flags), 'possible identifying detail')} first: edit them out, or "
                          f"mark them as intended: {listed}.", "check")
         self.flags = flags
 

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from carecoord import permissions, plans
 from carecoord.clock import iso, local_date
 from carecoord.content.models import Library
-from carecoord.db import Database, write
+from carecoord.db import Database, placeholders, write
 from carecoord.errors import FieldError
 from carecoord.people import LEAD, TRAINEE, Person
 from carecoord.permissions import require
@@ -21,9 +21,22 @@ class PlanError(FieldError):
     """Refused plan requests; see `carecoord.errors.FieldError`."""
 
 
+@dataclass(frozen=True)
+class Assigned:
+    """What an assignment did: the modules newly assigned, and those already assigned to the same
+    people, whose due day was kept (module id, its due day); `change_due` changes one on purpose."""
+
+    added: list[str]
+    already: list[tuple[str, date]]
+
+
 def assign(db: Database, actor: Person, practice_id: int, module_ids: list[str], due_on: date, now: datetime, *,
-           library: Library, person_id: int | None = None, track_id: str | None = None) -> int:
-    """Assign modules to one trainee (person_id) or the whole practice (None); audited. Returns items added."""
+           library: Library, person_id: int | None = None, track_id: str | None = None) -> Assigned:
+    """Assign modules to one trainee (person_id) or the whole practice (None); audited.
+
+    A module the same people already have (for one trainee, also through a whole-practice
+    assignment) is not assigned again: a second, later due day would change nothing they see.
+    """
     require(actor.has_role(LEAD, practice_id) and not actor.disabled,
             "Only a lead of this practice can assign learning.")
     if not module_ids:
@@ -41,16 +54,44 @@ def assign(db: Database, actor: Person, practice_id: int, module_ids: list[str],
                             [person_id, practice_id, TRAINEE]).fetchone()
         if member is None:
             raise PlanError("That person is not a trainee of this practice.", "person")
+    module_ids = list(dict.fromkeys(module_ids))
     with write(db):
-        for module_id in module_ids:
+        covering = "person_id IS NULL" if person_id is None else "(person_id IS NULL OR person_id = ?)"
+        rows = db.execute(
+            f"""SELECT module_id, min(due_on) FROM plan_item
+                WHERE practice_id = ? AND removed_at IS NULL AND {covering} AND module_id IN ({placeholders(module_ids)})
+                GROUP BY module_id""",
+            [practice_id, *([] if person_id is None else [person_id]), *module_ids]).fetchall()
+        existing = {module_id: date.fromisoformat(due) for module_id, due in rows}
+        added = [m for m in module_ids if m not in existing]
+        for module_id in added:
             db.execute(
                 """INSERT INTO plan_item (practice_id, person_id, module_id, track_id, due_on, assigned_by, assigned_at)
                    VALUES (?, ?, ?, ?, ?, ?, ?)""",
                 [practice_id, person_id, module_id, track_id, due_on.isoformat(), actor.id, iso(now)],
             )
-        record(db, actor, "plan.assign", f"practice:{practice_id}", now, person_id=person_id, modules=module_ids,
-               track=track_id, due_on=due_on.isoformat())
-    return len(module_ids)
+        if added:
+            record(db, actor, "plan.assign", f"practice:{practice_id}", now, person_id=person_id, modules=added,
+                   track=track_id, due_on=due_on.isoformat())
+    return Assigned(added=added, already=[(m, existing[m]) for m in module_ids if m in existing])
+
+
+def change_due(db: Database, actor: Person, item_id: int, due_on: date, now: datetime) -> None:
+    """Move one assignment's due day, on purpose; audited."""
+    row = next(db.query("SELECT practice_id, person_id, module_id, due_on FROM plan_item "
+                        "WHERE id = ? AND removed_at IS NULL", [item_id]), None)
+    if row is None:
+        raise PlanError("That plan item no longer exists.")
+    require(actor.has_role(LEAD, row["practice_id"]) and not actor.disabled,
+            "Only a lead of this practice can change its plan.")
+    if not isinstance(due_on, date):
+        raise PlanError("Choose the new due day.", "due_on")
+    if due_on < local_date(now, _timezone(db, row["practice_id"])):
+        raise PlanError("The due day cannot be in the past.", "due_on")
+    with write(db):
+        db.execute("UPDATE plan_item SET due_on = ? WHERE id = ?", [due_on.isoformat(), item_id])
+        record(db, actor, "plan.due_change", f"practice:{row['practice_id']}", now, item=item_id,
+               person_id=row["person_id"], module=row["module_id"], due_from=row["due_on"], due_to=due_on.isoformat())
 
 
 @dataclass(frozen=True)

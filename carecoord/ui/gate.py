@@ -10,6 +10,7 @@ from carecoord.store import accounts
 from carecoord.ui import session
 from carecoord.ui.forms import field_errors, show_field_error
 from carecoord.ui.text import plain
+from carecoord.wording import count
 
 DEMO_PASSWORD = demo.DEMO_PASSWORD
 
@@ -89,7 +90,7 @@ def _refused(run: session.Run, result: accounts.SignIn, wrong: str = WRONG) -> N
     """The same words for an unknown name, a wrong password and an account that may not sign in."""
     if result.outcome == "wait":
         seconds = max(1, round((result.retry_at - run.now).total_seconds()))
-        st.error(f"Too many wrong passwords for this username. Wait {seconds} second(s) and try again; "
+        st.error(f"Too many wrong passwords for this username. Wait {count(seconds, 'second')} and try again; "
                  "an administrator can let you try at once.")
     else:
         st.error(wrong)

@@ -83,11 +83,25 @@ PAGES: tuple[PageSpec, ...] = (
 
 
 LESSON = "carecoord/ui/app_pages/lesson.py"
+SELF_ASSESSMENT = "carecoord/ui/app_pages/self_assessment.py"
+SURVEYS = "carecoord/ui/app_pages/surveys.py"
+STORY_REVIEW = "carecoord/ui/app_pages/story_review.py"
+MY_STORIES = "carecoord/ui/app_pages/my_stories.py"
+TEAM_READINESS = "carecoord/ui/app_pages/team_readiness.py"
+HOME = "carecoord/ui/app_pages/home.py"
 # Session-state key where the router records how this run's page ended: "ok" (it returned),
 # "stopped" (it ended its run with st.stop(), as a page does after drawing why it has no more to show),
 # "error" (the router caught an exception and drew its message instead), or "not run" (signed out).
 PAGE_OUTCOME = "_carecoord_page_outcome"
 MY_LEARNING = "carecoord/ui/app_pages/my_learning.py"
+# Where each role lands after signing in: where its work is. A person with several roles lands at
+# the first of theirs in this order (a lead who also teaches lands on Team readiness).
+LANDING = ((ADMIN, HOME), (LEAD, TEAM_READINESS), (FAMILY_FACULTY, MY_STORIES), (TRAINEE, MY_LEARNING),
+           (TEAM_MEMBER, SURVEYS))
+
+
+def landing_for(person: Person) -> str | None:
+    return next((path for role, path in LANDING if role in person.roles), None)
 
 
 def page(path: str) -> st.Page:
@@ -107,14 +121,48 @@ def _st_page(spec: PageSpec, default: bool = False) -> st.Page:
                    visibility="hidden" if spec.hidden else "visible")
 
 
-def navigation_for(person: Person | None, pages: Iterable[PageSpec] = PAGES) -> list[st.Page]:
-    """The person's navigation; signed out, every page (drawn hidden) so deep links survive.
-
-    A flat list, grouped by section order: Streamlit's sectioned sidebar puts section headings
-    directly inside its list, which screen readers and axe-core reject (list/listitem, serious).
-    """
+def _open_pages(person: Person | None, pages: Iterable[PageSpec]) -> list[PageSpec]:
     specs = [p for p in pages if person is None or p.open_to(person)]
     order = list(dict.fromkeys(spec.section for spec in specs))
-    specs.sort(key=lambda spec: order.index(spec.section))
-    landing = next((spec for spec in specs if not spec.hidden), None)
+    return sorted(specs, key=lambda spec: order.index(spec.section))
+
+
+def navigation_for(person: Person | None, pages: Iterable[PageSpec] = PAGES) -> list[st.Page]:
+    """Every page the person may open (signed out: every page, so deep links survive), for
+    st.navigation, which the router draws hidden: `sections_for` is what the sidebar shows."""
+    specs = _open_pages(person, pages)
+    if person is None:
+        # The bare address is a page of its own while signed out, so signing in from it lands the person
+        # where their role's work is rather than on the first page in this list; deep links keep theirs.
+        return [st.Page(_signed_out, title="Sign in", url_path="sign-in", default=True),
+                *(_st_page(spec) for spec in specs)]
+    wanted = landing_for(person)
+    landing = next((spec for spec in specs if spec.path == wanted), None) or \
+        next((spec for spec in specs if not spec.hidden), None)
     return [_st_page(spec, default=spec is landing) for spec in specs]
+
+
+def _signed_out() -> None:
+    """The signed-out default page: the router draws the sign-in gate and never runs a page."""
+
+
+def sections_for(person: Person, pages: Iterable[PageSpec] = PAGES) -> list[tuple[str, list[PageSpec]]]:
+    """The sidebar's sections (Learn, Team, Teach, Manage, Account) with the person's pages in each.
+
+    Drawn as a heading and links per section rather than Streamlit's sectioned navigation, which
+    puts its headings directly inside a list, and screen readers and axe-core reject that
+    (list/listitem, serious).
+    """
+    sections: dict[str, list[PageSpec]] = {}
+    for spec in _open_pages(person, pages):
+        if not spec.hidden:
+            sections.setdefault(spec.section, []).append(spec)
+    return list(sections.items())
+
+
+def draw_sections(person: Person) -> None:
+    """The sidebar's navigation: each section's name, then a link to each of its pages."""
+    for section, specs in sections_for(person):
+        st.markdown(f"**{section}**")
+        for spec in specs:
+            st.page_link(_st_page(spec), label=spec.title, icon=spec.icon)

@@ -8,11 +8,10 @@ and in the Family voices library. Story text is only ever shown through `content
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import streamlit as st
 
-from carecoord import permissions, stories as rules
+from carecoord import clock, permissions, stories as rules
 from carecoord.people import Person
 from carecoord.store import accounts, stories
 from carecoord.ui import content, registry, session
@@ -28,12 +27,7 @@ def local_time(run: session.Run, moment: datetime | None, with_time: bool = True
     practice_ids = sorted(run.person.practice_ids()) if run.person else []
     if practice_ids and (practice := accounts.get_practice(run.db, practice_ids[0])) is not None:
         zone = practice.timezone or "UTC"
-    try:
-        shown = moment.astimezone(ZoneInfo(zone))
-    except (ZoneInfoNotFoundError, ValueError):  # an unknown zone name: show UTC rather than fail the page
-        shown, zone = moment, "UTC"
-    text = f"{shown.day} {shown:%B %Y}"
-    return f"{text}, {shown:%H:%M}" + (" UTC" if zone == "UTC" else "") if with_time else text
+    return clock.moment(moment, zone) if with_time else clock.day(moment, zone)
 
 
 def for_module(run: session.Run, module_id: str) -> None:

@@ -11,7 +11,7 @@ broken and the text reads the same. Longer text that may carry its own Markdown 
 reflections, comments) goes through `content.user_markdown` instead. Selectbox and multiselect
 options are not Markdown in Streamlit (an escape would show): pass them as they are.
 
-    st.caption(f"{len(hits)} lesson(s) contain “{plain(query)}”.")
+    st.caption(f"Lessons that contain “{plain(query)}”:")
 
 `table_rows()` is for `st.dataframe`: its toolbar's "Download as CSV" writes the cells as shown,
 past `export.to_csv`, so text cells are neutralised the same way (see `export.neutralise`).

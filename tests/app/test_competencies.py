@@ -132,10 +132,24 @@ def test_family_faculty_has_no_competency_pages(app_as):
         app_as("family_faculty").run().switch_page(COMPETENCIES).run()
 
 
-def test_trainee_sees_gaps_with_modules_that_build_them(app_as):
-    at = app_as("trainee").switch_page(COMPETENCIES).run()
+def test_trainee_sees_gaps_with_modules_that_build_them(app_env, now):
+    # The demo's assessments are dated from the demo's own day; the page reads the real clock.
+    from unittest import mock
+
+    at = sign_in_as(new_app(), app_env, "demo-trainee", now)
+    with mock.patch("carecoord.clock.utcnow", return_value=now):
+        at.run()
+        at.switch_page(COMPETENCIES).run()
     assert titles(at) == ["My competencies"]
     assert any(e.label.startswith(("FP", "CM", "AS", "CP", "RL", "TR", "TM", "IM", "OQ", "PP")) for e in at.expander)
+
+
+def test_evidence_too_old_to_count_is_said_once_with_the_next_step(app_as):
+    at = app_as("trainee").switch_page(COMPETENCIES).run()  # the real clock: the demo's ratings are old by now
+    assert titles(at) == ["My competencies"]
+    [message] = [i.value for i in at.info]
+    assert "is more than 12 months old, so it no longer counts" in message
+    assert not at.dataframe
 
 
 @pytest.mark.parametrize(("who", "page"), [("trainee", SELF_ASSESSMENT), ("trainee", COMPETENCIES),

@@ -66,9 +66,9 @@ def test_first_run_loads_the_demo(empty_db):
 
 @pytest.mark.parametrize("username, heading", [
     ("demo-admin", "Welcome, Dana Okafor"),
-    ("demo-lead", "My learning"),
+    ("demo-lead", "Team readiness"),
     ("demo-trainee", "My learning"),
-    ("demo-faculty", "My learning"),
+    ("demo-faculty", "My stories"),
 ])
 def test_each_role_signs_in_and_sees_the_demo_banner(app_env, username, heading):
     at = sign_in_form(new_app().run(), username, demo.DEMO_PASSWORD)
@@ -87,7 +87,7 @@ def test_wrong_passwords_are_refused_and_then_slowed_down(app_env):
         moment = accounts.sign_in_with_password(db, "demo-lead", "not the password", moment).retry_at or moment
     at = sign_in_form(at, "demo-lead", demo.DEMO_PASSWORD)  # right, but too soon: it waits too
     assert titles(at) == ["Sign in to carecoord"]
-    assert "second(s) and try again" in page_text(at)
+    assert "seconds and try again" in page_text(at)
 
 
 def test_trainee_cannot_reach_administrator_pages(app_as):
@@ -214,8 +214,8 @@ def test_organisation_sign_in_matches_a_verified_email_case_insensitively(app_en
     connection = database.connect(app_env)
     connection.execute("UPDATE person SET email = 'Priya.Raman@Example.org' WHERE username = 'demo-lead'")
     at = organisation_app("priya.raman@example.ORG").run()
-    assert titles(at) == ["My learning"]
-    assert "Priya Raman" in [m.value for m in at.sidebar.markdown][0]
+    assert titles(at) == ["Team readiness"]  # where a lead lands
+    assert "**Priya Raman**" in [m.value for m in at.sidebar.markdown]
 
 
 def test_organisation_sign_in_refuses_an_unverified_email(app_env):
@@ -247,7 +247,7 @@ def test_sign_out_everywhere_holds_against_the_organisation_sign_in_cookie(app_e
     signed_in_at = clock.utcnow().timestamp() - 60
     at = organisation_app("priya@example.org")
     at.user = {**at.user, "iat": signed_in_at}
-    assert titles(at.run()) == ["My learning"]
+    assert titles(at.run()) == ["Team readiness"]
     lead = accounts.load_person(connection, connection.execute(
         "SELECT id FROM person WHERE username = 'demo-lead'").fetchone()[0])
     accounts.sign_out_everywhere(connection, lead, clock.utcnow())
@@ -256,4 +256,4 @@ def test_sign_out_everywhere_holds_against_the_organisation_sign_in_cookie(app_e
     assert "sign in with your organisation again" in page_text(at)
     fresh = organisation_app("priya@example.org")  # a new sign-in with the organisation counts
     fresh.user = {**fresh.user, "iat": clock.utcnow().timestamp() + 1}
-    assert titles(fresh.run()) == ["My learning"]
+    assert titles(fresh.run()) == ["Team readiness"]

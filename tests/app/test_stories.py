@@ -69,7 +69,7 @@ def test_family_faculty_writes_checks_consents_and_submits(app_as, app_env, now)
     widget(at.text_area, "Your story").input(STORY)
     at.run()
     assert story_row(app_env, "The map on the fridge")["body"] == STORY
-    assert "2 detail(s) to resolve" in page_text(at)
+    assert "2 details to resolve" in page_text(at)
     flagged = html(at)
     assert "14 March 2016" in flagged and "Date of birth" in flagged and "Okafor" in flagged
 
@@ -112,7 +112,7 @@ def test_submission_with_unresolved_flags_is_refused_with_the_list(app_as, app_e
     at = click(at, "Record my consent")
     at = click(at, "Send for review")
     refusal = " ".join(read(e.value).text for e in at.error)  # the flagged spans are the author's text, escaped
-    assert "Resolve these 5 possible identifying detail(s) first" in refusal
+    assert "Resolve these 5 possible identifying details first" in refusal
     assert '"14 March 2016" (date of birth)' in refusal and '"Alder Road" (street address)' in refusal
     assert story_row(app_env, demo_stories.DRAFT_TITLE)["status"] == "draft"
 
@@ -337,7 +337,7 @@ def test_administrator_reviews_a_module_linked_story_and_sees_the_module_by_name
     at = app_as("admin").switch_page(REVIEW).run()
     assert demo_stories.IN_REVIEW_TITLE in widget(at.selectbox, "Story waiting for review").options[0]
     assert f"**Modules:** {plain(TRANSITIONS.title)}" in page_text(at)
-    assert not at.get("page_link")
+    assert not at.main.get("page_link")
     assert [s.value for s in at.header][-1] == "Your decision"  # the last thing the page draws
     at = click(at, "Approve and publish")
     assert f'Published "{demo_stories.IN_REVIEW_TITLE}"' in page_text(at)
@@ -346,7 +346,7 @@ def test_administrator_reviews_a_module_linked_story_and_sees_the_module_by_name
 
 def test_lead_reviewing_a_module_linked_story_gets_a_link_to_its_first_lesson(app_as):
     at = app_as("lead").switch_page(REVIEW).run()
-    links = [link.proto for link in at.get("page_link")]
+    links = [link.proto for link in at.main.get("page_link")]
     assert [(link.label, link.query_string) for link in links] == [
         (TRANSITIONS.title, f"lesson={TRANSITIONS.lessons[0].id}")]
     assert [s.value for s in at.header][-1] == "Your decision"

@@ -22,7 +22,7 @@ ROOT = Path(APP).parent
 LIBRARY = load_library()
 # Error boxes the demo data draws on purpose (the demo trainee is behind on assigned modules); any
 # other error box on a page, the router's message or a page's refusal above all, fails the sweep.
-EXPECTED_ERRORS = re.compile(r"\d+ assigned module\(s\) overdue\.")
+EXPECTED_ERRORS = re.compile(r"\d+ assigned modules? overdue\.")
 
 # One demo person per role, the survey-only team member included.
 ROLES = {
@@ -49,6 +49,20 @@ def person(path: Path, username: str):
         return accounts.load_person(connection, person_id)
     finally:
         connection.conn.close()
+
+
+def _blank_cells(at) -> list[str]:
+    """Cells of the page's tables that a reader would see as None or nan (a missing value must read as
+    words or a dash)."""
+    found = []
+    for element in [*at.dataframe, *at.table]:
+        frame = element.value
+        for column in frame.columns:
+            for value in frame[column]:
+                if value is None or (isinstance(value, float) and value != value) or \
+                        (isinstance(value, str) and value.strip() in {"None", "nan", "NaN"}):
+                    found.append(f"{column}: {value!r}")
+    return found
 
 
 def test_every_page_is_open_to_a_role_in_the_sweep(demo_path):
@@ -78,6 +92,8 @@ def test_every_page_runs_to_its_end_for_each_role_that_may_open_it(app_env, now,
         at.query_params.update(QUERIES.get(spec.path, {}))
         at.run()
         outcome = at.session_state[registry.PAGE_OUTCOME]
+        if blanks := _blank_cells(at):
+            problems.append(f"{spec.title}: table cells that read as blanks or None: {blanks[:5]}")
         errors = [e.value for e in at.error if not EXPECTED_ERRORS.fullmatch(e.value)]
         exceptions = [e.value for e in at.exception]
         if outcome not in ("ok", "stopped") or errors or exceptions or not at.title:

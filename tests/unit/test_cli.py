@@ -8,7 +8,7 @@ from tests.content_fixtures import make_content_root
 
 def test_validate_passes_on_the_real_content(capsys):
     assert cli.main(["validate"]) == 0
-    assert "0 problem(s)" in capsys.readouterr().err
+    assert "0 problems" in capsys.readouterr().err
 
 
 def test_validate_json_reports_counts(capsys):

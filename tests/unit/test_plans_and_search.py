@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from carecoord import plans, search
+from carecoord import clock, plans, search
 from carecoord.content import load_library
 from carecoord.learning import Progress
 from carecoord.people import LEAD, TRAINEE
@@ -129,3 +129,39 @@ def test_search_edge_cases():
     assert search.search(REAL, "zzqxv nonexistentword") == []
     assert search.snippet("x" * 50 + "needle" + "y" * 200, "needle", 10) == "…xxxxxxxxxxneedleyyyyyyyyyy…"
     assert "**" not in search.plain("**bold** and [link](https://example.org)")
+
+
+def test_a_module_already_assigned_is_reported_with_the_due_day_it_keeps(db, now, practice):
+    practice_id, people = practice
+    module, other = REAL.modules[0].id, REAL.modules[1].id
+    first_due, later = now.date() + timedelta(days=10), now.date() + timedelta(days=40)
+    whole = S.assign(db, people["lee"], practice_id, [module], first_due, now, library=REAL)
+    assert whole == S.Assigned(added=[module], already=[])
+    # Tia has it through the whole-practice assignment: a later due day for her alone would change nothing.
+    again = S.assign(db, people["lee"], practice_id, [module, other], later, now, library=REAL,
+                     person_id=people["tia"].id)
+    assert again == S.Assigned(added=[other], already=[(module, first_due)])
+    assert plans.assignment_message(again.added, again.already, REAL, later, "Tia") == (
+        f"Assigned 1 module to Tia, due {clock.day(later)}. Already assigned, due day kept: "
+        f"{REAL.modules[0].title} (due {clock.day(first_due)}). To move a due day, use *Change a due day* below.")
+    nothing = S.assign(db, people["lee"], practice_id, [module], later, now, library=REAL)
+    assert nothing.added == [] and plans.assignment_message(nothing.added, nothing.already, REAL, later, None).startswith(
+        "Nothing new was assigned to the whole practice.")
+    assert [e.action for e in A.audit_log(db, A.SYSTEM)].count("plan.assign") == 2  # nothing new: nothing audited
+
+
+def test_a_lead_moves_a_due_day_on_purpose(db, now, practice):
+    practice_id, people = practice
+    S.assign(db, people["lee"], practice_id, [REAL.modules[0].id], now.date() + timedelta(days=5), now, library=REAL)
+    [row] = S.practice_plan(db, people["lee"], practice_id)
+    moved = now.date() + timedelta(days=20)
+    S.change_due(db, people["lee"], row.id, moved, now)
+    assert S.practice_plan(db, people["lee"], practice_id)[0].due_on == moved
+    assert "plan.due_change" in [e.action for e in A.audit_log(db, A.SYSTEM)]
+    with pytest.raises(S.PlanError, match="past") as error:
+        S.change_due(db, people["lee"], row.id, now.date() - timedelta(days=3), now)
+    assert error.value.field == "due_on"
+    with pytest.raises(PermissionDenied):
+        S.change_due(db, people["tia"], row.id, moved, now)
+    with pytest.raises(S.PlanError, match="no longer exists"):
+        S.change_due(db, people["lee"], 10**9, moved, now)

@@ -1,6 +1,6 @@
 import streamlit as st
 
-from carecoord import cases as rules
+from carecoord import cases as rules, clock
 from carecoord.people import FAMILY_FACULTY, LEAD, TRAINEE
 from carecoord.store import cases
 from carecoord.ui import content, session, stories_widget
@@ -30,7 +30,7 @@ def save_reflection(attempt_id: int, phase_id: str, index: int, key: str) -> Non
     phase = case.phase(phase_id)
     try:
         cases.save_reflection(db, person, attempt_id, phase, index, st.session_state[key], now)
-        st.session_state[f"{key}-saved"] = f"Saved at {now:%H:%M:%S} UTC"
+        st.session_state[f"{key}-saved"] = f"Saved at {clock.moment(now, run.timezone)}"
     except cases.CaseError as error:
         st.session_state[f"{key}-saved"] = str(error)
 
@@ -55,7 +55,7 @@ if attempt is None:
 if attempt.completed:
     st.title(f"{plain(case.title)}: your summary")
     summary = rules.summarise(case, attempt.choices)
-    st.caption(f"Finished on {attempt.completed_at:%d %B %Y} · {summary.decisions_made} decisions")
+    st.caption(f"Finished on {clock.day(attempt.completed_at, run.timezone)} · {summary.decisions_made} decisions")
     strong, partial, weak = (summary.alignment_counts[a] for a in rules.ALIGNMENT_ORDER)
     left, middle, right = st.columns(3)
     left.metric("Strongly aligned choices", strong)

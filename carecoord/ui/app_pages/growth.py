@@ -6,6 +6,7 @@ from carecoord.people import LEAD, TRAINEE
 from carecoord.permissions import PermissionDenied
 from carecoord.store import accounts, assessments
 from carecoord.ui import chart, content, session
+from carecoord.wording import count
 
 run = session.page(TRAINEE, LEAD)
 me = run.person
@@ -23,8 +24,8 @@ team = assessments.trainees_to_observe(run.db, me)
 if team:
     choices = [me, *team]
     default = next((i for i, p in enumerate(choices) if p.id == asked_id), 0)
-    subject = st.selectbox("Whose growth", choices, index=default,
-                           format_func=lambda p: "Me" if p.id == me.id else p.display_name)
+    subject = st.selectbox(f"Whose growth: yours, or one of the {count(len(team), 'trainee')} you lead", choices,
+                           index=default, format_func=lambda p: "Me" if p.id == me.id else p.display_name)
 elif asked_id is not None and asked_id != me.id:
     try:
         subject = accounts.view_person(run.db, me, asked_id)
@@ -34,7 +35,10 @@ elif asked_id is not None and asked_id != me.id:
 
 history = assessments.domain_history(run.db, me, subject)
 if not history or framework is None:
-    st.info("No submitted assessments yet. Growth appears here after the first self-assessment.")
+    if subject.id == me.id and team:
+        st.info("You have no submitted assessments yet. Choose a trainee above to see their growth.")
+    else:
+        st.info("No submitted assessments yet. Growth appears here after the first self-assessment.")
     st.stop()
 
 names = {d.code: d.name for d in framework.domains}

@@ -2,13 +2,14 @@ import streamlit as st
 
 from carecoord.people import ADMIN, ROLE_LABELS
 from carecoord.store import accounts
-from carecoord.ui import content, session
+from carecoord.ui import content, registry, session, waiting
 from carecoord.ui.text import plain
 
 run = session.page(ADMIN)
 me = run.person
 
 st.title(f"Welcome, {plain(me.display_name)}")
+waiting.show_on_landing(run, registry.HOME)
 st.write("You are an **administrator** of this installation.")
 for membership in me.memberships:
     if membership.active:
@@ -19,7 +20,7 @@ counts = content.library().counts()
 left, middle, right = st.columns(3)
 left.metric("Practices", len(practices))
 middle.metric("Accounts", accounts.person_count(run.db))
-right.metric("Lessons served", counts["lessons"])
+right.metric("Lessons available", counts["lessons"])
 st.markdown(
     "- **People**: add people to practices, set roles, reset passwords, disable accounts.\n"
     "- **Practices**: add practices; remove the demo once you have set up your own.\n"

@@ -8,6 +8,7 @@ from carecoord.store import accounts, assessments, learning, plans
 from carecoord.ui import content, session
 from carecoord.ui.forms import field_errors, flash, show_field_error, show_flash
 from carecoord.ui.text import plain, table_rows
+from carecoord.wording import count
 
 run = session.page(LEAD)
 me = run.person
@@ -22,31 +23,34 @@ today = clock.local_date(run.now, timezone)
 trainees = [p for p in assessments.trainees_to_observe(run.db, me) if practice.practice_id in p.practice_ids(TRAINEE)]
 
 st.header("Assign learning")
+kind = st.radio("What", ["Modules", "A track"], horizontal=True)  # outside the form: it changes the form
 with st.form("assign"):
     errors = field_errors("assign")
-    kind = st.radio("What", ["Modules", "A track"], horizontal=True)
-    chosen_modules = st.multiselect("Modules", [m.id for m in library.modules],
-                                    format_func=lambda mid: f"{library.module(mid).order}. {library.module(mid).title}")
-    track = st.selectbox("Track", library.tracks, format_func=lambda t: f"{t.title} ({len(t.modules)} modules)")
+    if kind == "Modules":
+        chosen_modules = st.multiselect("Modules", [m.id for m in library.modules],
+                                        format_func=lambda mid: f"{library.module(mid).order}. {library.module(mid).title}")
+        track = None
+    else:
+        chosen_modules = []
+        track = st.selectbox("Track", library.tracks, format_func=lambda t: f"{t.title} ({count(len(t.modules), 'module')})")
     show_field_error(errors, "modules")
     who = st.selectbox("To", [None, *trainees], format_func=lambda p: "The whole practice" if p is None else p.display_name)
     show_field_error(errors, "person")
-    due_on = st.date_input("Due on", value=today + timedelta(days=30), min_value=today,
+    due_on = st.date_input("Due on", value=today + timedelta(days=30), min_value=today, format=clock.DATE_INPUT_FORMAT,
                            help=f"Due days are counted in the practice's time zone ({timezone}).")
     show_field_error(errors, "due_on")
     if st.form_submit_button("Assign", type="primary"):
-        module_ids = list(track.modules) if kind == "A track" and track else chosen_modules
+        module_ids = list(track.modules) if track else chosen_modules
         with errors.catch():
-            count = plans.assign(run.db, me, practice.practice_id, module_ids, due_on, run.now, library=library,
-                                 person_id=who.id if who else None,
-                                 track_id=track.id if kind == "A track" and track else None)
-            whom = "the whole practice" if who is None else plain(who.display_name)
-            flash("assigned", f"Assigned {count} module(s) to {whom}, due {due_on:%d %B %Y}.")
+            outcome = plans.assign(run.db, me, practice.practice_id, module_ids, due_on, run.now, library=library,
+                                   person_id=who.id if who else None, track_id=track.id if track else None)
+            flash("assigned", rules.assignment_message(outcome.added, outcome.already, library, due_on,
+                                                       None if who is None else who.display_name, shown=plain))
         st.rerun()
 show_flash("assigned")
 
 st.header("Completion against the plan")
-st.caption(f"Today in {timezone}: {today:%d %B %Y}. Overdue means the due day has passed and the module is not complete.")
+st.caption(f"Today in {timezone}: {clock.day(today)}. Overdue means the due day has passed and the module is not complete.")
 rows, details = [], {}
 for trainee in trainees:
     person_plans = [p for p in plans.plans_for(run.db, me, trainee) if p.practice_id == practice.practice_id]
@@ -61,7 +65,7 @@ st.dataframe(table_rows(rows), hide_index=True)
 for name, statuses in details.items():
     if statuses:
         with st.expander(plain(name)):
-            st.table([{"Module": s.title, "Due": f"{s.item.due_on:%d %b %Y}", "Lessons": f"{s.done}/{s.total}",
+            st.table([{"Module": s.title, "Due": clock.day(s.item.due_on), "Lessons": f"{s.done}/{s.total}",
                        "Status": s.status} for s in statuses])
 
 assigned = plans.practice_plan(run.db, me, practice.practice_id)
@@ -69,10 +73,28 @@ if assigned:
     st.header("Everything assigned")
     st.dataframe(table_rows({"To": a.person, "Module": library.module(a.module_id).title
                              if library.module(a.module_id) else a.module_id,
-                             "Track": a.track_id or "", "Due": f"{a.due_on:%d %b %Y}"} for a in assigned),
+                             "Track": (library.track(a.track_id).title if library.track(a.track_id) else a.track_id)
+                             if a.track_id else "–", "Due": clock.day(a.due_on)} for a in assigned),
                  hide_index=True)
-    item = st.selectbox("Remove an assignment", assigned, index=None, placeholder="Choose one to remove",
-                        format_func=lambda a: f"{a.person}: {library.module(a.module_id).title if library.module(a.module_id) else a.module_id} (due {a.due_on:%d %b})")
-    if item is not None and st.button("Remove it"):
-        plans.remove(run.db, me, item.id, run.now)
-        st.rerun()
+
+    def describe(a) -> str:
+        module = library.module(a.module_id)
+        return f"{a.person}: {module.title if module else a.module_id} (due {clock.day(a.due_on)})"
+
+    st.subheader("Change a due day or remove an assignment", anchor=False)
+    item = st.selectbox("Assignment", assigned, index=None, placeholder="Choose an assignment", format_func=describe)
+    if item is not None:
+        with st.form("change-due"):
+            errors = field_errors("change-due")
+            new_due = st.date_input("New due day", value=max(item.due_on, today), min_value=today,
+                                    format=clock.DATE_INPUT_FORMAT)
+            show_field_error(errors, "due_on")
+            if st.form_submit_button("Change the due day"):
+                with errors.catch():
+                    plans.change_due(run.db, me, item.id, new_due, run.now)
+                    flash("changed", f"{describe(item).split(' (due')[0]} is now due {clock.day(new_due)}.")
+                st.rerun()
+        if st.button("Remove this assignment"):
+            plans.remove(run.db, me, item.id, run.now)
+            st.rerun()
+    show_flash("changed")

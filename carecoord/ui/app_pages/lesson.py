@@ -1,6 +1,6 @@
 import streamlit as st
 
-from carecoord import learning as rules
+from carecoord import clock, learning as rules
 from carecoord.people import FAMILY_FACULTY, LEAD, TRAINEE
 from carecoord.store import learning
 from carecoord.ui import content, registry, session, stories_widget
@@ -35,15 +35,19 @@ if lesson.checks:
     st.caption("Your first answer to each question is the one that counts; try again as often as you like.")
     latest = learning.last_answers(run.db, run.person, lesson)
     for number, check in enumerate(lesson.checks, start=1):
+        # The boxes start at the person's recorded answer, so the feedback below is about what is ticked.
+        recorded = latest.get(check.id, frozenset())
         with st.form(f"check-{check.id}"):
             st.markdown(f"**{number}. {check.prompt}**")
             if check.multiple:
                 st.caption("Choose every answer that applies.")
-                ticked = [st.checkbox(choice.text, key=f"{check.id}-{i}") for i, choice in enumerate(check.choices)]
+                ticked = [st.checkbox(choice.text, value=i in recorded, key=f"{check.id}-{i}")
+                          for i, choice in enumerate(check.choices)]
                 chosen = frozenset(i for i, on in enumerate(ticked) if on)
             else:
-                picked = st.radio("Your answer", range(len(check.choices)), index=None, key=f"{check.id}-radio",
-                                  format_func=lambda i, c=check: c.choices[i].text, label_visibility="collapsed")
+                picked = st.radio("Your answer", range(len(check.choices)), index=min(recorded, default=None),
+                                  key=f"{check.id}-radio", format_func=lambda i, c=check: c.choices[i].text,
+                                  label_visibility="collapsed")
                 chosen = frozenset() if picked is None else frozenset({picked})
             if st.form_submit_button("Check answer"):
                 try:
@@ -52,6 +56,7 @@ if lesson.checks:
                 except ValueError as error:
                     st.error(str(error))
             if check.id in latest:
+                st.caption("Your last answer, as recorded, with its feedback:")
                 result = rules.mark(check, latest[check.id])
                 if result.correct:
                     st.success("Right.", icon=":material/check_circle:")
@@ -62,7 +67,7 @@ if lesson.checks:
 
 st.divider()
 if progress.is_complete(lesson):
-    st.success(f"Completed on {progress.completed[lesson.id]:%d %B %Y}.", icon=":material/check_circle:")
+    st.success(f"Completed on {clock.day(progress.completed[lesson.id], run.timezone)}.", icon=":material/check_circle:")
 elif st.button("Mark complete", type="primary", icon=":material/done:"):
     learning.mark_complete(run.db, run.person, lesson, run.now)
     st.rerun()

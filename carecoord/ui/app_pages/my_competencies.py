@@ -1,6 +1,6 @@
 import streamlit as st
 
-from carecoord import competency
+from carecoord import clock, competency
 from carecoord.people import LEAD, TRAINEE
 from carecoord.store import assessments, cases, learning
 from carecoord.ui import content, registry, session
@@ -28,13 +28,28 @@ for case in library.cases:
 st.write(f"Your target is **{target} {framework.levels[target - 1].name}** on every competency. "
          "A level counts from your self-assessments and your lead's observer ratings of the last year "
          "(see *How levels are worked out* below).")
+HOW_LEVELS_ARE_WORKED_OUT = (
+    "- Only assessments from the last 12 months count; a corrected assessment is replaced by its correction.\n"
+    "- With only self-ratings, your latest self-rating counts; with only observer ratings, the latest of those.\n"
+    "- With both, your lead's observer rating counts unless your self-rating is more than 90 days newer; then "
+    "your self-rating counts, but at most one level above the observer's.")
 if not levels:
-    st.info("No self-assessment yet: start one on the Self-assessment page.")
-    st.page_link("carecoord/ui/app_pages/self_assessment.py", label="Start a self-assessment",
-                 icon=":material/edit_note:")
+    # No evidence at all: say so once, with the one next step, instead of 31 empty gaps and blank tables.
+    last = assessments.last_self_assessment(run.db, me)
+    if last is None:
+        st.info("There is no evidence of your competencies yet. Rate yourself against the framework first; "
+                "your levels, gaps and the modules that build them then appear here.", icon=":material/info:")
+    else:
+        st.info(f"Your last self-assessment, on {clock.day(last, run.timezone)}, is more than 12 months old, so it "
+                "no longer counts. Rate yourself again; your levels, gaps and the modules that build them then "
+                "appear here.", icon=":material/info:")
+    st.page_link(registry.page(registry.SELF_ASSESSMENT), label="Start a self-assessment", icon=":material/edit_note:")
+    with st.expander("How levels are worked out"):
+        st.markdown(HOW_LEVELS_ARE_WORKED_OUT)
+    st.stop()
 
 st.header("By domain")
-st.dataframe([{"Domain": d.name, "Mean level": d.mean_level, "At or above target": f"{d.at_target} of {d.total}",
+st.dataframe([{"Domain": d.name, "Mean level": "–" if d.mean_level is None else f"{d.mean_level:.2f}", "At or above target": f"{d.at_target} of {d.total}",
                "Rated": f"{d.rated} of {d.total}"} for d in competency.domain_summaries(framework, levels, target)],
              hide_index=True)
 
@@ -43,7 +58,7 @@ st.header(f"Gaps to work on ({len(gap_list)})")
 if not gap_list and levels:
     st.success("You are at or above target on every competency.")
 for gap in gap_list:
-    now_text = "not enough evidence yet" if gap.level is None else f"now {gap.level}"
+    now_text = "no rating yet" if gap.level is None else f"now {gap.level}"
     with st.expander(f"{gap.code} {plain(gap.name)}: {now_text}, target {gap.target}"):
         if not gap.modules:
             st.write("No module builds this yet; talk with your lead.")
@@ -56,6 +71,14 @@ for gap in gap_list:
                 st.page_link(LESSON_PAGE, label=f"{plain(module.title)} ({done}/{total} lessons done)",
                              icon=":material/school:", query_params={"lesson": first.id})
 
+SOURCE_LABELS = {"self": "your self-rating", "observer": "your lead's rating",
+                 "self, capped by observer": "your self-rating, capped by your lead's"}
+
+
+def _shown(level: int | None) -> str:
+    return "–" if level is None else str(level)
+
+
 st.header("Every competency")
 rows = []
 for domain in framework.domains:
@@ -64,19 +87,14 @@ for domain in framework.domains:
         evidence = [m.title for m in library.modules_building(item.code) if progress.module_complete(m)]
         rows.append({
             "Competency": f"{item.code} {item.name}",
-            "Level now": current.level if current else None,
+            "Level now": _shown(current.level if current else None),
             "Target": target,
-            "From": current.source if current else "not enough evidence",
-            "Self": current.self_level if current else None,
-            "Observer": current.observer_level if current else None,
+            "From": SOURCE_LABELS[current.source] if current else "no rating yet",
+            "Self": _shown(current.self_level if current else None),
+            "Observer": _shown(current.observer_level if current else None),
             "Completed modules that build it": "; ".join(evidence),
             "Case decisions": case_evidence.get(item.code, 0),
         })
 st.dataframe(rows, hide_index=True)
 with st.expander("How levels are worked out"):
-    st.markdown(
-        "- Only assessments from the last 12 months count; a corrected assessment is replaced by its correction.\n"
-        "- With only self-ratings, your latest self-rating counts; with only observer ratings, the latest of those.\n"
-        "- With both, your lead's observer rating counts unless your self-rating is more than 90 days newer; then "
-        "your self-rating counts, but at most one level above the observer's."
-    )
+    st.markdown(HOW_LEVELS_ARE_WORKED_OUT)

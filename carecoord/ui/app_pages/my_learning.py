@@ -1,10 +1,11 @@
 import streamlit as st
 
-from carecoord import learning as rules, plans as plan_rules
+from carecoord import clock, learning as rules, plans as plan_rules
 from carecoord.people import FAMILY_FACULTY, LEAD, TRAINEE
 from carecoord.store import learning, plans
-from carecoord.ui import content, registry, session
+from carecoord.ui import content, registry, session, waiting
 from carecoord.ui.text import plain
+from carecoord.wording import count
 
 
 run = session.page(TRAINEE, LEAD, FAMILY_FACULTY)
@@ -13,6 +14,7 @@ library = content.library()
 progress = learning.progress(run.db, run.person, run.person)
 
 st.title("My learning")
+waiting.show_on_landing(run, registry.MY_LEARNING)
 done, total = progress.overall(library)
 st.progress(rules.fraction(done, total), text=f"Overall: {done} of {total} lessons complete")
 right, answered = progress.check_score(library.lessons)
@@ -26,13 +28,14 @@ for plan in plans.plans_for(run.db, run.person, run.person):
     summary = plan_rules.summarise(statuses)
     st.header(f"Assigned by {plain(plan.practice_name)}")
     if summary.overdue:
-        st.error(f"{summary.overdue} assigned module(s) overdue.", icon=":material/error:")
+        st.error(f"{count(summary.overdue, 'assigned module')} overdue.", icon=":material/error:")
     for status in statuses:
         module = library.module(status.item.module_id)
         first = next((lesson for lesson in module.lessons if not progress.is_complete(lesson)), None) if module else None
-        when = (f"overdue since {status.item.due_on:%d %b %Y}" if status.status == "overdue"
-                else f"due {status.item.due_on:%d %b %Y}")
-        label = f"{plain(status.title)}: {status.status}, {when} ({status.done}/{status.total} lessons)"
+        due = clock.day(status.item.due_on)
+        when = {"overdue": f"overdue since {due}", "due soon": f"due soon, on {due}", "assigned": f"due {due}",
+                "done": "done", "done late": f"done after its due day, {due}"}[status.status]
+        label = f"{plain(status.title)}: {when} ({status.done} of {count(status.total, 'lesson')})"
         if first is not None:
             st.page_link(LESSON_PAGE, label=label, icon=STATUS_ICONS[status.status], query_params={"lesson": first.id})
         else:

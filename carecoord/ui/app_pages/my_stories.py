@@ -8,10 +8,11 @@ from carecoord.limits import parse_id
 from carecoord.people import FAMILY_FACULTY
 from carecoord.permissions import PermissionDenied
 from carecoord.store import stories
-from carecoord.ui import content, session, stories_widget
+from carecoord.ui import content, registry, session, stories_widget, waiting
 from carecoord.ui.forms import field_errors, flash, show_field_error, show_flash
 from carecoord.ui.stories_widget import local_time
 from carecoord.ui.text import plain, table_rows
+from carecoord.wording import count
 
 run = session.page(FAMILY_FACULTY)
 me = run.person
@@ -59,6 +60,7 @@ def _new_story() -> None:
 
 content.styles()
 st.title("My stories")
+waiting.show_on_landing(run, registry.MY_STORIES)
 st.caption("Write about your family's experience for care coordinators in training. Your draft saves itself "
            "each time you leave a box; nobody else sees it until you send it for review and a practice lead "
            "approves it.")
@@ -218,7 +220,7 @@ if not flags:
 elif not open_flags:
     st.success("Every flagged detail is resolved.", icon=":material/verified_user:")
 else:
-    st.warning(f"{len(open_flags)} detail(s) to resolve before you send the story.", icon=":material/flag:")
+    st.warning(f"{count(len(open_flags), 'detail')} to resolve before you send the story.", icon=":material/flag:")
 
 
 def _key(text: str) -> str:

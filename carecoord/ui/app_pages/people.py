@@ -1,6 +1,6 @@
 import streamlit as st
 
-from carecoord import limits
+from carecoord import clock, limits
 from carecoord.people import ADMIN, DISCIPLINES, LEAD, ROLE_LABELS, ROLES, ROLES_A_LEAD_MAY_ADD
 from carecoord.store import accounts
 from carecoord.ui import session
@@ -40,7 +40,8 @@ with st.form("add_person"):
     show_field_error(errors, "email")
     role = st.selectbox("Role", roles_i_give, format_func=ROLE_LABELS.get)
     discipline = st.selectbox("Discipline", DISCIPLINES)
-    started_on = st.date_input("Started in post", value=run.now.date())
+    started_on = st.date_input("Started in post", value=clock.local_date(run.now, run.timezone),
+                               format=clock.DATE_INPUT_FORMAT)
     password = st.text_input("Temporary password (they choose their own at first sign-in)", type="password")
     show_field_error(errors, "password")
     show_field_error(errors)
@@ -104,7 +105,7 @@ if me.is_admin:
                 st.rerun()
             if delayed(chosen):
                 st.caption(f"After wrong passwords, their next sign-in waits until "
-                           f"{chosen.sign_in_delayed_until:%H:%M:%S} UTC.")
+                           f"{clock.moment(chosen.sign_in_delayed_until, run.timezone)}.")
                 if st.button("Let them try again now"):
                     accounts.clear_sign_in_delay(run.db, me, chosen.id, run.now)
                     flash("account_changed", f"{plain(chosen.display_name)} can try to sign in again now.")

@@ -1,6 +1,6 @@
 import streamlit as st
 
-from carecoord import export, measures, team_charts
+from carecoord import clock, export, measures, team_charts
 from carecoord.content.models import CapabilityInstrument, RelationalInstrument
 from carecoord.measures import FEWER_THAN_MIN, MIN_RESPONDENTS, ThemeAnswer
 from carecoord.people import LEAD
@@ -55,13 +55,13 @@ if current is None:
     st.write(f"Open a measurement on the date it is given; then {verb}.")
     with st.form("open_administration"):
         errors = field_errors("open_administration")
-        when = st.date_input("Date of the measurement", value=today, max_value=today, format="DD/MM/YYYY")
+        when = st.date_input("Date of the measurement", value=today, max_value=today, format=clock.DATE_INPUT_FORMAT)
         show_field_error(errors, "administered_on")
         show_field_error(errors)
         if st.form_submit_button("Open the measurement", type="primary"):
             with errors.catch():
                 measure_store.open_administration(run.db, me, practice.id, instrument, when, run.now, today=today)
-                flash("measure", f"Opened the {instrument.title.lower()} of {when:%d %B %Y}.")
+                flash("measure", f"Opened the {instrument.title.lower()} of {clock.day(when)}.")
             st.rerun()
 
 # ---------------------------------------------------------------- record capability answers
@@ -69,7 +69,7 @@ if current is None:
 elif isinstance(instrument, CapabilityInstrument):
     answers = measure_store.capability_answers(run.db, me, current.id)
     answered = sum(t.id in answers for t in instrument.themes)
-    st.header(f"Recording the self-assessment of {current.administered_on:%d %B %Y}")
+    st.header(f"Recording the self-assessment of {clock.day(current.administered_on)}")
     st.progress(answered / len(instrument.themes), text=f"{answered} of {len(instrument.themes)} themes answered")
     st.caption("Record the single answer the team agreed for each theme: the highest level the practice meets at "
                "least in part, and whether it meets that level completely.")
@@ -136,7 +136,7 @@ elif isinstance(instrument, CapabilityInstrument):
 else:
     respondents = measure_store.respondent_count(run.db, me, current.id)
     headcount = measure_store.practice_headcount(run.db, me, practice.id)
-    st.header(f"Team survey of {current.administered_on:%d %B %Y}: open")
+    st.header(f"Team survey of {clock.day(current.administered_on)}: open")
     answered_text = FEWER_THAN_MIN if respondents < MIN_RESPONDENTS else str(respondents)
     st.write(f"**{answered_text}** of the {headcount} people in the practice have answered. Everyone with a role "
              "in the practice, including team members you invited for surveys, answers on their *Surveys* page. "
@@ -163,7 +163,7 @@ if isinstance(instrument, CapabilityInstrument):
         st.stop()
     latest_admin, latest = results[-1]
     previous = results[-2][1] if len(results) > 1 else None
-    st.metric(f"Overall capability, {latest_admin.administered_on:%d %B %Y}", f"{latest.overall:.0f} of 100",
+    st.metric(f"Overall capability, {clock.day(latest_admin.administered_on)}", f"{latest.overall:.0f} of 100",
               delta=None if previous is None else f"{latest.overall - previous.overall:+.0f} since the previous")
     st.dataframe([{
         "Domain": d.title, "Score (0-100)": round(d.percent),
@@ -181,7 +181,7 @@ if isinstance(instrument, CapabilityInstrument):
                "is (points - themes) / (7 x themes) x 100, so 0 is every theme at level 1 partial and 100 every theme "
                "at level 4 complete.")
     chosen_admin = st.selectbox("Answers of", [a for a, _ in reversed(results)],
-                                format_func=lambda a: f"{a.administered_on:%d %B %Y}")
+                                format_func=lambda a: clock.day(a.administered_on))
     answers = measure_store.capability_answers(run.db, me, chosen_admin.id)
     st.dataframe(table_rows({
         "Domain": d.title, "Theme": t.title, "Level": answers[t.id].level if t.id in answers else None,
@@ -219,7 +219,7 @@ elif isinstance(instrument, RelationalInstrument):
             "together depends mostly on systems (meeting time, shared records, clear roles). Nothing built from "
             "fewer than 3 respondents is shown, and nobody can see anyone's answers.", icon=":material/forum:")
     chosen_admin = st.selectbox("Survey of", [a for a, _ in reversed(results)],
-                                format_func=lambda a: f"{a.administered_on:%d %B %Y}")
+                                format_func=lambda a: clock.day(a.administered_on))
     result = {a.id: r for a, r in results}[chosen_admin.id]
     st.caption(f"{result.respondents if result.respondents >= MIN_RESPONDENTS else FEWER_THAN_MIN} people answered.")
     index_col, comm_col, rel_col = st.columns(3)
@@ -231,7 +231,7 @@ elif isinstance(instrument, RelationalInstrument):
     disciplines = tuple(instrument.disciplines)
     cells = [{"from": c.from_discipline, "to": c.to_discipline, "score": round(c.tie.value, 2) if c.tie.shown else None,
               "label": f"{c.tie.value:.1f}" if c.tie.shown else "<3"} for c in result.cells]
-    chart.show(team_charts.rc_matrix_chart, cells, title="How each discipline rates working with each other one",
+    chart.show(team_charts.rc_matrix_chart, cells, title="How each discipline rates working with the others",
                width="content", disciplines=disciplines)
     st.caption("Each row is the discipline answering, each column the discipline they rated: the mean of the seven "
                "questions (1 to 5). Grey cells marked <3 had fewer than 3 respondents and are not shown. Blank: "

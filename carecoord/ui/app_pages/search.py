@@ -4,6 +4,7 @@ from carecoord import search
 from carecoord.ui import content, registry, session
 from carecoord.ui.registry import LEARNERS
 from carecoord.ui.text import plain
+from carecoord.wording import count, verb
 
 
 run = session.page(*LEARNERS)
@@ -16,7 +17,7 @@ query = st.text_input("Search the lessons", value=st.query_params.get("q", ""), 
 if query:
     st.query_params["q"] = query
     hits = search.search(library, query)
-    st.caption(f"{len(hits)} lesson(s) contain every word of “{plain(query)}”." if hits else
+    st.caption(f"{count(len(hits), 'lesson')} {verb(len(hits), 'contains', 'contain')} every word of “{plain(query)}”." if hits else
                f"No lesson contains every word of “{plain(query)}”. Try fewer or different words.")
     for hit in hits:
         with st.container(border=True):

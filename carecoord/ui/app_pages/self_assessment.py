@@ -15,16 +15,15 @@ content.require_framework(library)
 show_flash("assessment")
 
 last = assessments.last_self_assessment(run.db, me)
-last_local = clock.local(last, run.timezone) if last else None
 if last is None:
     st.write("Rate yourself against each competency of the framework, one domain at a time. Each level has a "
              "description of what a person at that level does; choose the one that fits what you do now. "
              "Every domain is saved when you move on, so you can stop and come back.")
 elif competency.reassessment_due(last, run.now, run.timezone):
-    st.info(f"Your last self-assessment was on {last_local:%d %B %Y}, 90 or more days ago: time for the next one.",
+    st.info(f"Your last self-assessment was on {clock.day(last, run.timezone)}, 90 or more days ago: time for the next one.",
             icon=":material/event_repeat:")
 else:
-    st.caption(f"Your last self-assessment was on {last_local:%d %B %Y}. The next is suggested 90 days after it.")
+    st.caption(f"Your last self-assessment was on {clock.day(last, run.timezone)}. The next is suggested 90 days after it.")
 
 draft = assessments.find_draft(run.db, me, me, competency.SELF)
 if draft is None:
@@ -41,11 +40,11 @@ history = [a for a in assessments.submitted_assessments(run.db, me, me) if a.rat
 if history:
     st.header("Your submitted self-assessments")
     st.dataframe([{"Round": competency.round_label(a.round_months),
-                   "Submitted": f"{clock.local(a.submitted_at, run.timezone):%d %b %Y}",
+                   "Submitted": clock.day(a.submitted_at, run.timezone),
                    "Status": "replaced by a correction" if a.superseded else
                              ("correction" if a.supersedes_id else "current")} for a in history], hide_index=True)
     latest = next((a for a in history if not a.superseded), None)
     if latest is not None and draft is None:
-        if st.button(f"Correct the {clock.local(latest.submitted_at, run.timezone):%d %B %Y} assessment"):
+        if st.button(f"Correct the {clock.day(latest.submitted_at, run.timezone)} assessment"):
             assessments.start_correction(run.db, me, latest.id, library.framework, run.now)
             st.rerun()

@@ -8,6 +8,7 @@ from carecoord.store import stories
 from carecoord.ui import content, session, stories_widget
 from carecoord.ui.forms import field_errors, flash, show_field_error, show_flash
 from carecoord.ui.stories_widget import local_time, plain
+from carecoord.wording import count, verb
 
 run = session.page(LEAD, ADMIN)
 me = run.person
@@ -56,7 +57,7 @@ if not flags:
     st.success("The check found nothing that looks identifying.", icon=":material/verified_user:")
 else:
     if open_flags:
-        st.error(f"{len(open_flags)} flagged detail(s) are unresolved; ask the author to resolve them.",
+        st.error(f"{count(len(open_flags), 'flagged detail')} {verb(len(open_flags), 'is', 'are')} unresolved; ask the author to resolve them.",
                  icon=":material/flag:")
     else:
         st.caption("The author kept each of these on purpose. Ask for changes if any should go.")

@@ -1,10 +1,11 @@
 import streamlit as st
 
+from carecoord import clock
 from carecoord.content.models import RelationalInstrument
 from carecoord.measures import SurveyResponse
 from carecoord.people import FAMILY_FACULTY, LEAD, TEAM_MEMBER, TRAINEE
 from carecoord.store import measures as measure_store
-from carecoord.ui import content, session
+from carecoord.ui import content, registry, session, waiting
 from carecoord.ui.forms import field_errors, flash, show_field_error, show_flash
 from carecoord.ui.text import plain
 
@@ -13,6 +14,7 @@ me = run.person
 library = content.library()
 
 st.title("Surveys")
+waiting.show_on_landing(run, registry.SURVEYS)
 show_flash("survey")
 
 surveys = measure_store.open_surveys(run.db, me)
@@ -25,7 +27,7 @@ for survey in surveys:
     administration = survey.administration
     instrument = library.instrument(administration.instrument_id)
     st.header(f"{plain(instrument.title) if instrument else 'Survey'}: {plain(administration.practice_name)}")
-    st.caption(f"Opened {administration.administered_on:%d %B %Y}; open until your practice lead closes it.")
+    st.caption(f"Opened {clock.day(administration.administered_on)}; open until your practice lead closes it.")
     if survey.answered:
         st.success("You have answered this survey. Thank you. Your answers are stored without your name, so nobody "
                    "can see them, and results are shown only for groups of 3 or more.", icon=":material/lock:")

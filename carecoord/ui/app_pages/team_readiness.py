@@ -1,10 +1,10 @@
 import streamlit as st
 
-from carecoord import competency, export, readiness, team_charts
+from carecoord import clock, competency, export, readiness, team_charts
 from carecoord.content.models import CapabilityInstrument
 from carecoord.people import LEAD
 from carecoord.store import accounts, measures as measure_store, readiness as readiness_store
-from carecoord.ui import chart, content, session
+from carecoord.ui import chart, content, registry, session, waiting
 from carecoord.ui.text import plain, table_rows
 
 run = session.page(LEAD)
@@ -13,6 +13,7 @@ library = content.library()
 content.styles()  # includes the print style that leaves the navigation out
 
 st.title("Team readiness")
+waiting.show_on_landing(run, registry.TEAM_READINESS)
 framework = content.require_framework(library)
 practices = [p for p in accounts.practices_for(run.db, me) if p.id in me.practice_ids(LEAD)]
 if not practices:
@@ -32,7 +33,7 @@ st.write(
     "against the target for their role: "
     + ", ".join(f"{t} {framework.levels[t - 1].name}" for t in targets) + "."
 )
-st.caption(f"As of {run.now:%d %B %Y}. To print this page, use your browser's Print command: the navigation "
+st.caption(f"As of {clock.day(run.now, run.timezone)}. To print this page, use your browser's Print command: the navigation "
            "is left out of the printout.")
 
 # ---------------------------------------------------------------- heatmap
@@ -51,7 +52,7 @@ if view == "By domain":
                           "label": "–" if value is None else f"{value:.1f}",
                           "detail": f"{domain.name}: " + ("not enough evidence" if value is None
                                                           else f"mean level {value:.1f}")})
-            row[domain.name] = None if value is None else round(value, 1)
+            row[domain.name] = "–" if value is None else f"{value:.1f}"
         table.append(row)
     columns, column_title = framework.domains, "Domain (mean level)"
     st.caption("Domains: " + " · ".join(f"**{d.code}** {d.name}" for d in framework.domains))
@@ -66,7 +67,7 @@ else:
                           "label": str(current.level) if current else "–",
                           "detail": f"{item.code} {item.name}: " + (f"{current.level} ({current.source})" if current
                                                                     else "not enough evidence")})
-            row[item.code] = current.level if current else None
+            row[item.code] = str(current.level) if current else "–"
         table.append(row)
     columns, column_title = framework.competencies, "Competency"
 chart.show(team_charts.readiness_heatmap, cells, title=f"Team readiness {view.lower()}", width="content",
@@ -157,7 +158,7 @@ if latest is None:
 titles = {d.id: d.title for d in capability.domains} if capability else {}
 gaps = readiness.people_and_system_gaps(by_domain, latest[1] if latest else None, titles)
 st.caption("Each competency domain (people) beside the practice capability domain that supports it (systems"
-           + (f", self-assessment of {latest[0].administered_on:%d %B %Y}" if latest else "")
+           + (f", self-assessment of {clock.day(latest[0].administered_on)}" if latest else "")
            + f"). A people gap: under {round(100 * readiness.PEOPLE_GAP_BELOW)}% of the team at target. A system "
            f"gap: the capability score is under {readiness.SYSTEM_GAP_BELOW:.0f} of 100.")
 st.dataframe([{

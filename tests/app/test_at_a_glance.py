@@ -1,0 +1,106 @@
+"""Screens a coordinator, a lead and a parent understand at a glance: where each role lands, what waits
+for them there, the navigation in the sections the app's messages name, empty states that say one
+thing once, and a lesson that shows the answer its feedback is about."""
+
+from __future__ import annotations
+
+import pytest
+
+from carecoord.content import load_library
+from carecoord.ui import registry
+from tests.app.conftest import new_app, sign_in_as
+
+LIBRARY = load_library()
+
+
+def waiting(at) -> list[str]:
+    return [link.proto.label for link in at.main.get("page_link")]
+
+
+SECTIONS = {"Learn", "Team", "Teach", "Manage", "Account"}
+
+
+def sidebar_sections(at) -> list[str]:
+    """The bold section names of the sidebar, in order (the person's name below them is bold too)."""
+    return [m.value.strip("*") for m in at.sidebar.markdown if m.value.strip("*") in SECTIONS]
+
+
+@pytest.mark.parametrize("username, title", [
+    ("demo-admin", "Welcome, Dana Okafor"),
+    ("demo-lead", "Team readiness"),
+    ("demo-faculty", "My stories"),
+    ("demo-trainee", "My learning"),
+    ("demo-nurse", "Surveys"),
+])
+def test_each_role_lands_where_its_work_is_under_what_waits_for_it(app_env, now, username, title):
+    at = sign_in_as(new_app(), app_env, username, now).run()
+    assert at.title[0].value == title
+    assert at.main.header[0].value == "Waiting for you"
+    assert not at.error or all("overdue" in e.value for e in at.error)
+
+
+def test_what_waits_is_named_and_linked_to_where_it_is_done(app_env, now):
+    lead = sign_in_as(new_app(), app_env, "demo-lead", now).run()
+    assert "1 family story waits for your review" in waiting(lead)
+    trainee = sign_in_as(new_app(), app_env, "demo-trainee", now).run()
+    overdue = [text for text in waiting(trainee) if "overdue" in text]
+    assert overdue and overdue[0].endswith(("assigned module overdue", "assigned modules overdue"))
+    hugo = sign_in_as(new_app(), app_env, "demo-hugo", now).run()  # new: no self-assessment yet
+    assert "A self-assessment is due" in waiting(hugo)
+
+
+def test_a_page_that_is_not_the_landing_page_has_no_waiting_list(app_env, now):
+    at = sign_in_as(new_app(), app_env, "demo-lead", now).run()
+    at.switch_page(registry.MY_LEARNING).run()
+    assert at.title[0].value == "My learning"
+    assert "Waiting for you" not in [h.value for h in at.main.header]
+
+
+@pytest.mark.parametrize("username, sections", [
+    ("demo-lead", ["Learn", "Team", "Manage", "Account"]),
+    ("demo-admin", ["Manage", "Team", "Account"]),
+    ("demo-faculty", ["Learn", "Team", "Teach", "Account"]),
+    ("demo-nurse", ["Team", "Account"]),
+])
+def test_the_sidebar_groups_pages_in_the_sections_messages_name(app_env, now, username, sections):
+    at = sign_in_as(new_app(), app_env, username, now).run()
+    assert sidebar_sections(at) == sections
+    links = [link.proto.label for link in at.sidebar.get("page_link")]
+    if username == "demo-admin":
+        assert {"Content", "Practices", "Audit log"} <= set(links)  # "Manage > Content" is on screen
+    if username == "demo-lead":
+        assert {"Team readiness", "Learning plans", "My learning", "People"} <= set(links)
+        assert "Lesson" not in links and "Case" not in links  # reached by their links, not listed
+
+
+def test_no_evidence_yet_is_said_once_with_the_one_next_step(app_env, now):
+    at = sign_in_as(new_app(), app_env, "demo-hugo", now).run()
+    at.switch_page("carecoord/ui/app_pages/my_competencies.py").run()
+    assert [i.value for i in at.info] == ["There is no evidence of your competencies yet. Rate yourself against the "
+                                         "framework first; your levels, gaps and the modules that build them then "
+                                         "appear here."]
+    assert [link.proto.label for link in at.main.get("page_link")] == ["Start a self-assessment"]
+    assert not at.dataframe and not at.expander[0].label.startswith("Gaps")
+    assert [h.value for h in at.header] == []  # no "Gaps to work on (31)", no empty tables
+
+
+def test_a_revisited_lesson_shows_the_recorded_answer_with_its_feedback(app_env, now):
+    lesson = next(lesson for lesson in LIBRARY.lessons if any(not c.multiple for c in lesson.checks))
+    check = next(c for c in lesson.checks if not c.multiple)
+    wrong = next(i for i in range(len(check.choices)) if i not in check.correct_indexes)
+
+    def open_lesson():
+        at = sign_in_as(new_app(), app_env, "demo-hugo", now).run()
+        at.switch_page(registry.LESSON)
+        at.query_params["lesson"] = lesson.id
+        return at.run()
+
+    at = open_lesson()
+    at.radio(key=f"{check.id}-radio").set_value(wrong)
+    next(b for b in at.button if b.label == "Check answer" and b.proto.form_id == f"check-{check.id}").click().run()
+    assert any(w.value.startswith("Not quite") for w in at.warning)
+
+    again = open_lesson()  # a new visit: the widgets start from what was recorded
+    assert again.radio(key=f"{check.id}-radio").value == wrong
+    assert any(w.value.startswith("Not quite") for w in again.warning)
+    assert "Right." not in [s.value for s in again.success]
