@@ -41,7 +41,7 @@ def signed_in(run: session.Run) -> None:
         st.error(f"{count(len(errors), 'content file problem')}: some lessons are not being served. See Manage > Content.",
                  icon=":material/warning:")
     with st.sidebar:
-        registry.draw_sections(person)
+        registry.draw_sections(person, page.title)
         st.divider()
         st.markdown(f"**{plain(person.display_name)}**")
         st.caption(", ".join(sorted(ROLE_LABELS[r] for r in person.roles)) or "No role yet")

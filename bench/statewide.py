@@ -207,7 +207,8 @@ def table(report: dict) -> str:
              "| --- |" + " ---: |" * (len(backends) + (len(backends) == 2))]
     for label, value in rows:
         values = [value(report["backends"][b]["figures"]) for b in backends]
-        cells = [f"{v:,.2f}" if isinstance(v, float) else f"{v:,}" for v in values]
+        cells = [(f"{v:,.2f}" if abs(v) >= 0.01 or v == 0 else f"{v:.1e}") if isinstance(v, float) else f"{v:,}"
+                 for v in values]
         if len(backends) == 2:
             cells.append(f"{values[1] / values[0]:.2f}x" if values[0] else "")
         lines.append(f"| {label} | " + " | ".join(cells) + " |")

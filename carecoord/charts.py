@@ -55,8 +55,10 @@ def _drop_placeholder_data(spec: dict) -> None:
         _drop_placeholder_data(spec["spec"])
 
 
-def growth_chart(*, domain_order: tuple[str, ...] | None = None) -> alt.Chart:
-    """Small multiples: one panel per domain, mean level (1-5) by date, self and observer as two series.
+def growth_chart(*, domain_order: tuple[str, ...] | None = None, columns: int = 3, panel_width: int = 220
+                 ) -> alt.Chart:
+    """Small multiples: one panel per domain, mean level (1-5) by date, self and observer as two series
+    (`columns` panels of `panel_width` px in a row: 3 of 220 on a laptop, 1 of 280 on a phone).
 
     rows: {"domain": str, "date": ISO date, "level": float, "rater": "Self" | "Observer", "round": str}
     """
@@ -76,8 +78,8 @@ def growth_chart(*, domain_order: tuple[str, ...] | None = None) -> alt.Chart:
     # The facet channel, not .facet(): the operator wants the data in the chart, and this spec has none.
     return base.mark_line(point=alt.OverlayMarkDef(size=50, filled=True), strokeWidth=2).encode(
         facet=alt.Facet("domain:N", title=None, sort=list(domain_order) if domain_order else "ascending",
-                        header=alt.Header(labelFontWeight="bold", labelFontSize=12), columns=3),
-    ).properties(width=220, height=140, title="Level by domain over time")
+                        header=alt.Header(labelFontWeight="bold", labelFontSize=12), columns=columns),
+    ).properties(width=panel_width, height=140, title="Level by domain over time")
 
 
 def curriculum_map_chart() -> alt.LayerChart:

@@ -25,6 +25,20 @@ EVIDENCE_KINDS = {
     "shows_how": "Shows how (I have done it in practice or role-play)",
     "does": "Does (I do it in my everyday work)",
 }
+# The same four kinds in an observer's words: what they saw, not what the trainee knows of themselves.
+OBSERVED_EVIDENCE_KINDS = {
+    "knows": "Knows (could tell me what it involves)",
+    "knows_how": "Knows how (explained to me how they would do it)",
+    "shows_how": "Shows how (I saw them do it in a simulation, role-play or with support)",
+    "does": "Does (I saw them do it in their everyday work)",
+}
+
+
+def evidence_kinds(rater_kind: str) -> dict[str, str]:
+    """The evidence choices in the rater's own words."""
+    return OBSERVED_EVIDENCE_KINDS if rater_kind == OBSERVER else EVIDENCE_KINDS
+
+
 MAX_NOTE_CHARS = 1000
 
 STALE_AFTER = timedelta(days=365)  # older ratings are not evidence of where someone is now

@@ -45,14 +45,22 @@ class AuditEntry:
     action: str
     subject: str
     detail: str
+    subject_name: str | None = None  # the person or practice the subject names, while it exists
 
 
 def audit_log(db: Database, actor: Person, limit: int = 200) -> list[AuditEntry]:
     require(permissions.may_read_audit(actor))
+    # The subject ("person:12", "practice:3") is joined to its name through the id after the colon.
     rows = db.query(
-        """SELECT audit.at, coalesce(person.display_name, 'System') AS actor, action, subject, detail
-           FROM audit LEFT JOIN person ON person.id = audit.actor_id
-           ORDER BY audit.id DESC LIMIT :limit""",
+        """SELECT latest.at, coalesce(who.display_name, 'System') AS actor, latest.action, latest.subject,
+                  latest.detail, coalesce(about.display_name, place.name) AS subject_name
+           FROM (SELECT * FROM audit ORDER BY id DESC LIMIT :limit) AS latest
+           LEFT JOIN person AS who ON who.id = latest.actor_id
+           LEFT JOIN person AS about ON about.id = CASE WHEN latest.subject LIKE 'person:%'
+                                                        THEN CAST(substr(latest.subject, 8) AS BIGINT) END
+           LEFT JOIN practice AS place ON place.id = CASE WHEN latest.subject LIKE 'practice:%'
+                                                          THEN CAST(substr(latest.subject, 10) AS BIGINT) END
+           ORDER BY latest.id DESC""",
         {"limit": limit},
     )
     return [AuditEntry(**{**row, "at": parse(row["at"])}) for row in rows]

@@ -41,6 +41,7 @@ class Submitted:
     id: int
     person_id: int
     rater_kind: str
+    rater_id: int | None  # None once the rater's account is erased
     rater_name: str
     round_months: int
     submitted_at: datetime
@@ -236,7 +237,8 @@ def effective_levels(db: Database, actor: Person, subject: Person, now: datetime
 def submitted_assessments(db: Database, actor: Person, subject: Person) -> list[Submitted]:
     require(permissions.may_view_person(actor, subject), "You may not see that person's assessments.")
     rows = db.query(
-        """SELECT a.id, a.person_id, a.rater_kind, coalesce(p.display_name, 'a former colleague') AS rater_name,
+        """SELECT a.id, a.person_id, a.rater_kind, p.id AS rater_id,
+                  coalesce(p.display_name, 'a former colleague') AS rater_name,
                   a.round_months, a.submitted_at, a.supersedes_id,
                   EXISTS (SELECT 1 FROM assessment n WHERE n.supersedes_id = a.id AND n.status = 'submitted')
                       AS superseded

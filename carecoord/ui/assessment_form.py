@@ -58,9 +58,13 @@ def _domain_step(run, library, draft, step, compare) -> None:
             level = st.radio(f"Level for {item.code}", [1, 2, 3, 4, 5], horizontal=True,
                              index=saved.level - 1 if saved else None, key=f"lvl-{draft.id}-{item.code}",
                              format_func=lambda lv: level_name(library, lv))
-            evidence = st.selectbox(f"Evidence for {item.code}", list(competency.EVIDENCE_KINDS),
-                                    index=list(competency.EVIDENCE_KINDS).index(saved.evidence_kind) if saved else 0,
-                                    format_func=competency.EVIDENCE_KINDS.get, key=f"ev-{draft.id}-{item.code}")
+            # An observer says what they saw, in observer wording, and chooses it (no default to agree with).
+            kinds = competency.evidence_kinds(draft.rater_kind)
+            observer = draft.rater_kind == competency.OBSERVER
+            evidence = st.selectbox(f"What you saw for {item.code}" if observer else f"Evidence for {item.code}",
+                                    list(kinds), index=list(kinds).index(saved.evidence_kind) if saved else
+                                    (None if observer else 0), placeholder="Choose what you saw",
+                                    format_func=kinds.get, key=f"ev-{draft.id}-{item.code}")
             note = st.text_area(f"Evidence note for {item.code} (optional)", value=saved.note if saved else "",
                                 max_chars=competency.MAX_NOTE_CHARS, key=f"note-{draft.id}-{item.code}", height=80)
             show_field_error(errors, item.code)
@@ -75,8 +79,11 @@ def _domain_step(run, library, draft, step, compare) -> None:
         st.rerun()
     if save:
         unanswered = [code for code, (level, _, _) in answers.items() if level is None]
+        unseen = [code for code, (_, evidence, _) in answers.items() if evidence is None]
         if unanswered:
             errors.set(unanswered[0], f"Choose a level for {unanswered[0]} before saving this domain.")
+        elif unseen:
+            errors.set(unseen[0], f"Choose what you saw for {unseen[0]} before saving this domain.")
         else:
             with errors.catch():
                 assessments.save_step(
@@ -103,7 +110,8 @@ def _review(run, library, draft, subject) -> None:
             answer = draft.answers.get(item.code)
             rows.append({"Domain": domain.name, "Competency": f"{item.code} {item.name}",
                          "Level": level_name(library, answer.level) if answer else "not rated",
-                         "Evidence": competency.EVIDENCE_KINDS[answer.evidence_kind].split(" (")[0] if answer else ""})
+                         "Evidence": competency.evidence_kinds(draft.rater_kind)[answer.evidence_kind].split(" (")[0]
+                         if answer else "–"})
     st.dataframe(rows, hide_index=True)
     errors = field_errors(f"submit-{draft.id}")
     show_field_error(errors)

@@ -16,3 +16,13 @@ def show(builder: Callable, rows: list[dict], *, title: str | None = None, width
     # every layer and facet of the chart reads it.
     spec["datasets"] = {DATA: rows}
     st.vega_lite_chart(None, spec, width=width)
+
+
+def show_fitted(builder: Callable, rows: list[dict], *, key: str, wide: dict, narrow: dict,
+                title: str | None = None, **settings) -> None:
+    """A chart of small multiples in two layouts, `wide` (a laptop) and `narrow` (a phone, 390 px),
+    of which the page's styles show the one that fits the screen: a faceted chart has a fixed width,
+    so it cannot shrink to a phone on its own."""
+    for form, layout in (("wide", wide), ("narrow", narrow)):
+        with st.container(key=f"{form}-{key}"):
+            show(builder, rows, title=title, **settings, **layout)

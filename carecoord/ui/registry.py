@@ -160,9 +160,11 @@ def sections_for(person: Person, pages: Iterable[PageSpec] = PAGES) -> list[tupl
     return list(sections.items())
 
 
-def draw_sections(person: Person) -> None:
-    """The sidebar's navigation: each section's name, then a link to each of its pages."""
+def draw_sections(person: Person, current_title: str) -> None:
+    """The sidebar's navigation: one expander per section, the current page's section open, each listing
+    its pages. Only one section is open at a time, so the sidebar stays shorter than a phone's screen."""
+    current = next((spec.section for spec in PAGES if spec.title == current_title and spec.open_to(person)), None)
     for section, specs in sections_for(person):
-        st.markdown(f"**{section}**")
-        for spec in specs:
-            st.page_link(_st_page(spec), label=spec.title, icon=spec.icon)
+        with st.expander(section, expanded=section == current):
+            for spec in specs:
+                st.page_link(_st_page(spec), label=spec.title, icon=spec.icon)

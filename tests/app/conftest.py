@@ -138,3 +138,13 @@ def page_text(at: AppTest) -> str:
     parts = [m.value for m in at.markdown] + [m.value for m in at.caption]
     parts += [e.value for kind in (at.error, at.warning, at.info, at.success) for e in kind]
     return "\n".join(str(p) for p in parts)
+
+
+def navigation(at: AppTest) -> dict[str, list[str]]:
+    """The sidebar's sections: each section's name and the page titles it lists."""
+    return {section.label: [link.proto.label for link in section.get("page_link")] for section in at.sidebar.expander}
+
+
+def page_links(at: AppTest) -> list:
+    """The page's own links, in its main area (the navigation is in the sidebar)."""
+    return list(at.main.get("page_link"))

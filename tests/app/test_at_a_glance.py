@@ -8,21 +8,13 @@ import pytest
 
 from carecoord.content import load_library
 from carecoord.ui import registry
-from tests.app.conftest import new_app, sign_in_as
+from tests.app.conftest import navigation, new_app, page_links, sign_in_as
 
 LIBRARY = load_library()
 
 
 def waiting(at) -> list[str]:
-    return [link.proto.label for link in at.main.get("page_link")]
-
-
-SECTIONS = {"Learn", "Team", "Teach", "Manage", "Account"}
-
-
-def sidebar_sections(at) -> list[str]:
-    """The bold section names of the sidebar, in order (the person's name below them is bold too)."""
-    return [m.value.strip("*") for m in at.sidebar.markdown if m.value.strip("*") in SECTIONS]
+    return [link.proto.label for link in page_links(at)]
 
 
 @pytest.mark.parametrize("username, title", [
@@ -62,14 +54,15 @@ def test_a_page_that_is_not_the_landing_page_has_no_waiting_list(app_env, now):
     ("demo-faculty", ["Learn", "Team", "Teach", "Account"]),
     ("demo-nurse", ["Team", "Account"]),
 ])
-def test_the_sidebar_groups_pages_in_the_sections_messages_name(app_env, now, username, sections):
+def test_the_navigation_groups_pages_in_the_sections_messages_name(app_env, now, username, sections):
     at = sign_in_as(new_app(), app_env, username, now).run()
-    assert sidebar_sections(at) == sections
-    links = [link.proto.label for link in at.sidebar.get("page_link")]
+    menus = navigation(at)
+    assert list(menus) == sections
+    links = {title for titles in menus.values() for title in titles}
     if username == "demo-admin":
-        assert {"Content", "Practices", "Audit log"} <= set(links)  # "Manage > Content" is on screen
+        assert {"Content", "Practices", "Audit log"} <= set(menus["Manage"])  # "Manage > Content" is on screen
     if username == "demo-lead":
-        assert {"Team readiness", "Learning plans", "My learning", "People"} <= set(links)
+        assert {"Team readiness", "Learning plans"} <= set(menus["Team"]) and "My learning" in menus["Learn"]
         assert "Lesson" not in links and "Case" not in links  # reached by their links, not listed
 
 
@@ -79,7 +72,7 @@ def test_no_evidence_yet_is_said_once_with_the_one_next_step(app_env, now):
     assert [i.value for i in at.info] == ["There is no evidence of your competencies yet. Rate yourself against the "
                                          "framework first; your levels, gaps and the modules that build them then "
                                          "appear here."]
-    assert [link.proto.label for link in at.main.get("page_link")] == ["Start a self-assessment"]
+    assert [link.proto.label for link in page_links(at)] == ["Start a self-assessment"]
     assert not at.dataframe and not at.expander[0].label.startswith("Gaps")
     assert [h.value for h in at.header] == []  # no "Gaps to work on (31)", no empty tables
 

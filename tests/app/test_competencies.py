@@ -18,10 +18,14 @@ def click(at, label):
     return at.run()
 
 
-def answer_domain(at, draft_marker, level):
+def answer_domain(at, draft_marker, level, seen=None):
     for radio in at.radio:
         if radio.key and radio.key.startswith("lvl-"):
             radio.set_value(level)
+    if seen is not None:  # an observer chooses what they saw; nothing is chosen for them
+        for box in at.selectbox:
+            if box.key and box.key.startswith("ev-"):
+                box.set_value(seen)
     return click(at, "Save and next domain")
 
 
@@ -76,10 +80,22 @@ def test_lead_rates_a_trainee_and_sees_calibration(app_as, app_env):
     at.run()
     at = click(at, "Start rating Elena Moreau")
     assert "Their latest self-rating" in page_text(at)
+    # Observer wording, and no evidence chosen for them: saving without choosing is refused at the field.
+    boxes = [b for b in at.selectbox if b.key and b.key.startswith("ev-")]
+    assert boxes and all(b.value is None and b.label.startswith("What you saw for") for b in boxes)
+    assert boxes[0].options == ["Knows (could tell me what it involves)", "Knows how (explained to me how they would do it)",
+                                "Shows how (I saw them do it in a simulation, role-play or with support)",
+                                "Does (I saw them do it in their everyday work)"]
+    at = answer_domain(at, None, 2)
+    assert any(e.value.startswith("Choose what you saw for") for e in at.error)
     for _ in FRAMEWORK.domains:
-        at = answer_domain(at, None, 2)
+        at = answer_domain(at, None, 2, seen="does")
     at = click(at, "Submit assessment")
     assert "Observer rating submitted" in page_text(at)
+    # Afterwards: what they rated, not "Start rating" again.
+    assert any(h.value.startswith("Your rating of Elena Moreau, ") for h in at.header)
+    assert "Start a new rating of Elena Moreau" in [b.label for b in at.button]
+    assert "Start rating Elena Moreau" not in [b.label for b in at.button]
     calibration = at.dataframe[-1].value
     assert set(calibration.columns) == {"Competency", "Self", "Observer", "Difference"}
     assert (calibration["Observer"] == 2).all()

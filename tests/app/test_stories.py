@@ -11,7 +11,7 @@ from carecoord.store import accounts, stories
 from carecoord.content import load_library
 from carecoord.content.render import render as content_render
 from carecoord.ui.text import plain
-from tests.app.conftest import new_app, page_text, sign_in_as, titles
+from tests.app.conftest import new_app, page_links, page_text, sign_in_as, titles
 from tests.streamlit_markdown import read
 
 MY_STORIES = "carecoord/ui/app_pages/my_stories.py"
@@ -337,7 +337,7 @@ def test_administrator_reviews_a_module_linked_story_and_sees_the_module_by_name
     at = app_as("admin").switch_page(REVIEW).run()
     assert demo_stories.IN_REVIEW_TITLE in widget(at.selectbox, "Story waiting for review").options[0]
     assert f"**Modules:** {plain(TRANSITIONS.title)}" in page_text(at)
-    assert not at.main.get("page_link")
+    assert not page_links(at)
     assert [s.value for s in at.header][-1] == "Your decision"  # the last thing the page draws
     at = click(at, "Approve and publish")
     assert f'Published "{demo_stories.IN_REVIEW_TITLE}"' in page_text(at)
@@ -346,7 +346,7 @@ def test_administrator_reviews_a_module_linked_story_and_sees_the_module_by_name
 
 def test_lead_reviewing_a_module_linked_story_gets_a_link_to_its_first_lesson(app_as):
     at = app_as("lead").switch_page(REVIEW).run()
-    links = [link.proto for link in at.main.get("page_link")]
+    links = [link.proto for link in page_links(at)]
     assert [(link.label, link.query_string) for link in links] == [
         (TRANSITIONS.title, f"lesson={TRANSITIONS.lessons[0].id}")]
     assert [s.value for s in at.header][-1] == "Your decision"

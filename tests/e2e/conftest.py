@@ -182,11 +182,11 @@ def wait_for_app(page) -> None:
 _AXE = None
 
 
-def check_accessibility(page) -> None:
-    """axe-core on every page the e2e suite visits (once per address): no violations of any impact."""
+def check_accessibility(page, again: bool = False) -> None:
+    """axe-core on every page the e2e suite visits (once per address, unless `again`): no violations of any impact."""
     global _AXE
     checked = page.__dict__.setdefault("_carecoord_axe_checked", set())
-    if page.url in checked:
+    if page.url in checked and not again:
         return
     checked.add(page.url)
     if _AXE is None:

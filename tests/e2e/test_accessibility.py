@@ -12,7 +12,7 @@ from carecoord import db as database
 from carecoord.content import load_library
 from carecoord.store import accounts
 from carecoord.ui import registry
-from tests.e2e.conftest import sign_in, wait_for_app, wait_for_cookie
+from tests.e2e.conftest import check_accessibility, sign_in, wait_for_app, wait_for_cookie
 
 ROLES = ["demo-admin", "demo-lead", "demo-trainee", "demo-faculty", "demo-nurse"]
 
@@ -45,13 +45,27 @@ def assert_no_error_box(page) -> None:
     assert page.get_by_test_id("stException").count() == 0, f"an exception drawn on {page.url}"
 
 
+def navigation_addresses(page, url: str) -> list[str]:
+    """Every page address in the sidebar's sections, opening each closed section as a person would."""
+    addresses = []
+    sections = page.get_by_test_id("stSidebar").get_by_test_id("stExpander")
+    for i in range(sections.count()):
+        section = sections.nth(i)
+        links = section.get_by_test_id("stPageLink-NavLink")
+        if not links.first.is_visible():
+            section.locator("summary").click()
+            expect(links.first).to_be_visible()
+        addresses += [urljoin(url + "/", links.nth(j).get_attribute("href")) for j in range(links.count())]
+    check_accessibility(page, again=True)  # every section open: still no violation
+    return addresses
+
+
 @pytest.mark.parametrize("username", ROLES)
 def test_every_page_a_role_may_open_shows_no_error_and_passes_axe(server, page, username):
     me = person(server, username)
     pages = [spec for spec in registry.PAGES if spec.open_to(me)]
     sign_in(page, server.url, username)
-    links = page.get_by_test_id("stSidebar").get_by_test_id("stPageLink-NavLink")
-    addresses = [urljoin(server.url + "/", links.nth(i).get_attribute("href")) for i in range(links.count())]
+    addresses = navigation_addresses(page, server.url)
     assert len(addresses) == len([spec for spec in pages if not spec.hidden]), "the navigation lists the role's pages"
     addresses += [f"{server.url}/{Path(spec.path).stem}?{QUERIES[spec.path]}" for spec in pages if spec.hidden]
     for address in addresses:
@@ -72,14 +86,22 @@ def test_sign_in_with_the_keyboard_only(server, page):
     wait_for_app(page)
     wait_for_cookie(page)
     expect(page.get_by_role("heading", name="My learning")).to_be_visible()
-    # Reach a page through the navigation with Tab and Enter.
+    # Reach a page through the sidebar's sections with Tab and Enter: open Account, then its link.
     for _ in range(80):
+        page.keyboard.press("Tab")
+        focused = page.evaluate("document.activeElement ? document.activeElement.textContent : ''")
+        if focused.strip().endswith("Account"):  # the Account section's heading (after its icon's name)
+            break
+    else:
+        raise AssertionError("Tab never reached the Account section")
+    page.keyboard.press("Enter")
+    for _ in range(10):
         page.keyboard.press("Tab")
         focused = page.evaluate("document.activeElement ? document.activeElement.textContent : ''")
         if focused.endswith("My account"):  # the link's text follows its icon's name
             break
     else:
-        raise AssertionError("Tab never reached the My account link")
+        raise AssertionError("Tab never reached the My account link in the opened section")
     page.keyboard.press("Enter")
     wait_for_app(page)
     expect(page.get_by_role("heading", name="My account")).to_be_visible()

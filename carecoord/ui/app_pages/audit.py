@@ -1,5 +1,6 @@
 import streamlit as st
 
+from carecoord import audit, clock
 from carecoord.people import ADMIN
 from carecoord.store import accounts
 from carecoord.ui import session
@@ -8,10 +9,13 @@ from carecoord.ui.text import table_rows
 run = session.page(ADMIN)
 
 st.title("Audit log")
-st.caption("Who changed what, newest first (the latest 200 changes).")
+st.caption(f"Who changed what, newest first (the latest 200 changes). Times are in {run.timezone}.")
 entries = accounts.audit_log(run.db, run.person)
 st.dataframe(
-    table_rows({"When (UTC)": e.at.strftime("%Y-%m-%d %H:%M"), "Who": e.actor, "What": e.action,
-                "Subject": e.subject, "Detail": e.detail} for e in entries),
+    table_rows({"When": clock.moment(e.at, run.timezone), "Who": e.actor,
+                "What they did": audit.sentence(e.action, e.subject, e.subject_name),
+                "Details": audit.details(e.detail) or "–"} for e in entries),
     hide_index=True,
+    column_config={"What they did": st.column_config.TextColumn(width="large"),
+                   "Details": st.column_config.TextColumn(width="large")},
 )

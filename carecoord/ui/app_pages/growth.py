@@ -47,8 +47,9 @@ rows = [{"domain": names.get(p.domain, p.domain), "date": p.submitted_at.date().
          "round": competency.round_label(p.round_months)} for p in history]
 st.caption("Mean level per domain at each assessment (1 Novice to 5 Expert). Solid lines with circles are "
            "self-assessments; dashed lines with squares are observer ratings.")
-chart.show(charts.growth_chart, rows, title=f"{subject.display_name}: level by domain over time",
-           domain_order=tuple(d.name for d in framework.domains))
+chart.show_fitted(charts.growth_chart, rows, key="growth", title=f"{subject.display_name}: level by domain over time",
+                  domain_order=tuple(d.name for d in framework.domains), wide={"columns": 3, "panel_width": 220},
+                  narrow={"columns": 1, "panel_width": 250})
 
 self_points = [p for p in history if p.rater_kind == competency.SELF]
 if self_points:

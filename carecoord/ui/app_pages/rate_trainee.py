@@ -1,6 +1,6 @@
 import streamlit as st
 
-from carecoord import competency
+from carecoord import clock, competency
 from carecoord.people import LEAD
 from carecoord.store import assessments
 from carecoord.ui import assessment_form, content, session
@@ -26,7 +26,20 @@ st.caption("Rate what you have seen them do, on the same scale they use for them
 levels = assessments.effective_levels(run.db, me, trainee, run.now)
 draft = assessments.find_draft(run.db, me, trainee, competency.OBSERVER)
 if draft is None:
-    if st.button(f"Start rating {plain(trainee.display_name)}", type="primary"):
+    mine = [a for a in assessments.submitted_assessments(run.db, me, trainee)
+            if a.rater_kind == competency.OBSERVER and a.rater_id == me.id and not a.superseded]
+    if mine:
+        # What they last rated, before offering a new rating.
+        last = mine[0]
+        st.header(f"Your rating of {plain(trainee.display_name)}, {clock.day(last.submitted_at, run.timezone)}")
+        names = {d.code: d.name for d in library.framework.domains}
+        st.dataframe([{"Domain": names.get(p.domain, p.domain), "Your mean level": f"{p.mean_level:.1f}"}
+                      for p in assessments.domain_history(run.db, me, trainee) if p.assessment_id == last.id],
+                     hide_index=True)
+        start = st.button(f"Start a new rating of {plain(trainee.display_name)}")
+    else:
+        start = st.button(f"Start rating {plain(trainee.display_name)}", type="primary")
+    if start:
         assessments.open_draft(run.db, me, trainee, competency.OBSERVER, library.framework, run.now)
         st.rerun()
 else:
