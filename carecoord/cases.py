@@ -166,16 +166,42 @@ def _quote(text: str, wrap: int | None = None) -> str:
     return f'"{escaped}"'
 
 
+def sector_key_html(sectors: list[str]) -> str:
+    """The care map's colour key: a swatch and the sector's name for each sector shown (constant text only)."""
+    items = "".join(f'<li><span style="display:inline-block;width:0.9em;height:0.9em;border:1px solid #5A6B69;'
+                    f'background:{SECTOR_COLOURS[s]};margin-right:0.35em;vertical-align:-0.1em"></span>'
+                    f"{SECTOR_LABELS[s]}</li>" for s in sectors)
+    return ('<div><strong>Colour key</strong><ul style="list-style:none;padding:0;margin:0.2em 0;display:flex;'
+            f'flex-wrap:wrap;gap:0.3em 1.2em">{items}</ul></div>')
+
+
+def unlinked(care_map: CareMap) -> list[str]:
+    """Labels of the people and services on the map with no link to anyone (the family aside, who sit with the child)."""
+    linked = {end for link in care_map.links for end in (link.source, link.to)}
+    return [n.label for n in care_map.nodes if n.id not in linked and n.sector != "family"]
+
+
+def only_sectors(care_map: CareMap, sectors: set[str]) -> CareMap:
+    """The map with only the people of these sectors (and the links among them and the child)."""
+    kept = {n.id for n in care_map.nodes if n.sector in sectors} | {CHILD}
+    return care_map.model_copy(update={
+        "nodes": tuple(n for n in care_map.nodes if n.id in kept),
+        "links": tuple(link for link in care_map.links if link.source in kept and link.to in kept)})
+
+
 def care_map_dot(care_map: CareMap, child_name: str) -> str:
-    """Graphviz DOT for a care map: the child at the centre, family beside them, sectors by colour."""
+    """Graphviz DOT for a care map: the child at the centre, family beside them, sectors by colour.
+    People with no link to anyone are drawn with a dashed border."""
     lines = ["graph caremap {", '  layout=twopi; root=child; ranksep=1.4; overlap=false; splines=true;',
              '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=14, color="#5A6B69"];',
              '  edge [color="#5A6B69"];',
              f'  child [label={_quote(child_name, 16)}, shape=ellipse, fillcolor="#0B6E69", fontcolor="white", '
              "fontsize=16];"]
-    for node in care_map.nodes:
-        lines.append(f"  {_quote(node.id)} [label={_quote(node.label, 22)}, fillcolor=\"{SECTOR_COLOURS[node.sector]}\"];")
     linked = {end for link in care_map.links for end in (link.source, link.to)}
+    for node in care_map.nodes:
+        alone = ', style="rounded,filled,dashed"' if node.id not in linked and node.sector != "family" else ""
+        lines.append(f"  {_quote(node.id)} [label={_quote(node.label, 22)}, "
+                     f"fillcolor=\"{SECTOR_COLOURS[node.sector]}\"{alone}];")
     for node in care_map.nodes:  # keep unlinked people on the map, in the ring around the child
         if node.id not in linked and node.sector != "family":
             lines.append(f"  child -- {_quote(node.id)} [style=invis];")
@@ -201,7 +227,8 @@ def care_map_rows(care_map: CareMap) -> list[dict]:
             "Sector": SECTOR_LABELS[node.sector],
             "Who": node.label,
             "Linked with": "; ".join(f"{other} ({link.label or 'linked'}"
-                                     f"{', ' + link.quality if link.quality else ''})" for other, link in ties),
+                                     f"{', ' + link.quality if link.quality else ''})" for other, link in ties)
+                           or ("the child" if node.sector == "family" else "no one yet"),
         })
     return rows
 

@@ -85,14 +85,17 @@ def growth_chart(*, domain_order: tuple[str, ...] | None = None, columns: int = 
 def curriculum_map_chart() -> alt.LayerChart:
     """Modules (rows) by competencies (columns): a filled cell where a module builds a competency.
 
-    rows: {"module": str, "competency": code, "domain": str, "builds": bool}, module by module in
-    curriculum order and competencies in framework order (the axes keep the order of the rows).
+    rows: {"module": str, "competency": code, "name": str, "domain": str, "builds": bool}, module by
+    module in curriculum order and competencies in framework order (the axes keep the order of the rows).
+    Every code is labelled (turned upright, no labels dropped for overlap) and every module name is whole;
+    the competency's name is in the tooltip.
     """
     base = alt.Chart().encode(
-        x=alt.X("competency:N", title="Competency", sort=None, axis=alt.Axis(labelAngle=0, orient="top")),
-        y=alt.Y("module:N", title=None, sort=None, axis=alt.Axis(labelLimit=320)),
-        tooltip=[alt.Tooltip("module:N", title="Module"), alt.Tooltip("competency:N", title="Competency"),
-                 alt.Tooltip("domain:N", title="Domain")],
+        x=alt.X("competency:N", title="Competency", sort=None,
+                axis=alt.Axis(labelAngle=-90, orient="top", labelOverlap=False, labelPadding=4)),
+        y=alt.Y("module:N", title=None, sort=None, axis=alt.Axis(labelLimit=0, labelOverlap=False)),
+        tooltip=[alt.Tooltip("module:N", title="Module"), alt.Tooltip("competency:N", title="Code"),
+                 alt.Tooltip("name:N", title="Competency"), alt.Tooltip("domain:N", title="Domain")],
     )
     cells = base.mark_rect(stroke="#FFFFFF", strokeWidth=1).encode(
         color=alt.Color("builds:N", title="Builds it", scale=alt.Scale(domain=[True, False],

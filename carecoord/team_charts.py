@@ -56,24 +56,31 @@ def readiness_heatmap(*, column_title: str, many_columns: bool) -> alt.LayerChar
                                      autosize=alt.AutoSizeParams(type="pad", contains="padding"))
 
 
-def share_by_round_chart(*, domain_order: tuple[str, ...]) -> alt.Chart:
-    """Small multiples per domain: share of the team at or above target (0-100%) by round.
+def share_by_round_chart(*, domain_order: tuple[str, ...], columns: int = 3, panel_width: int = 240) -> alt.Chart:
+    """Small multiples per domain: share of the team at or above target (0-100%) by round, each point
+    labelled with how many people were assessed in that round (rounds of fewer than 3 are left out by
+    the caller). Axis titles are in the chart's title, once; domain names are shown whole.
 
-    rows: {"domain": str, "round": str, "round_months": int, "share": float (0-100), "text": str}
+    rows: {"domain": str, "round": str, "round_months": int, "share": float (0-100), "text": str, "people": int}
     """
     base = alt.Chart().encode(
-        x=alt.X("round:N", title="Round", sort=alt.EncodingSortField("round_months", op="min"),
+        x=alt.X("round:N", title=None, sort=alt.EncodingSortField("round_months", op="min"),
                 axis=alt.Axis(labelAngle=-30)),
-        y=alt.Y("share:Q", title="At or above target (%)", scale=alt.Scale(domain=[0, 100])),
+        y=alt.Y("share:Q", title=None, scale=alt.Scale(domain=[0, 115]),
+                axis=alt.Axis(values=[0, 25, 50, 75, 100])),
         tooltip=[alt.Tooltip("domain:N", title="Domain"), alt.Tooltip("round:N", title="Round"),
-                 alt.Tooltip("text:N", title="At or above target")],
+                 alt.Tooltip("text:N", title="At or above target"), alt.Tooltip("people:Q", title="People assessed")],
     )
     line = base.mark_line(color="#0072B2", strokeWidth=2, point=alt.OverlayMarkDef(size=50, filled=True,
                                                                                    color="#0072B2"))
-    return line.encode(  # the facet channel: see carecoord.charts.growth_chart
-        facet=alt.Facet("domain:N", title=None, sort=list(domain_order), columns=4,
-                        header=alt.Header(labelFontWeight="bold", labelFontSize=11, labelLimit=170)),
-    ).properties(width=150, height=110, title="Share of the team at or above target, by round")
+    people = base.mark_text(dy=-11, fontSize=10, color="#1B2B2A").encode(text="people:Q")
+    return alt.layer(line, people).properties(width=panel_width, height=110).facet(  # over both layers
+        facet=alt.Facet("domain:N", title=None, sort=list(domain_order),
+                        header=alt.Header(labelFontWeight="bold", labelFontSize=11, labelLimit=0)),
+        columns=columns, data=alt.Data(name="empty"),  # the caller's rows replace this placeholder
+    ).properties(title=alt.TitleParams(
+        "Share of the team at or above target (%), by round",
+        subtitle="The number over each point is how many people were assessed in that round."))
 
 
 def capability_trend_chart(*, domain_order: tuple[str, ...]) -> alt.Chart:

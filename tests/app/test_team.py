@@ -51,7 +51,7 @@ def test_a_lead_sees_only_their_own_practices_people(app_as, app_env, now):
 def test_readiness_has_a_domain_view_growth_calibration_and_gaps(app_as):
     at = app_as("lead").switch_page(READINESS).run()
     sections = [s.value for s in at.header]
-    assert sections == ["By domain: who is at target and what builds it", "Team growth over rounds",
+    assert sections == ["Waiting for you", "By domain: who is at target and what builds it", "Team growth over rounds",
                           "Self and observer calibration", "People gaps and system gaps"]
     competency_columns = list(at.dataframe[0].value.columns)
     assert "FP1" in competency_columns

@@ -195,3 +195,24 @@ def test_insights_count_latest_choices_and_hide_small_numbers(db, now, case, peo
     assert [S.shown_count(n) for n in (0, 1, 2, 3)] == ["0", "fewer than 3", "fewer than 3", "3"]
     with pytest.raises(PermissionDenied):
         S.practice_choices(db, people["tr1"], people["practice"], ["test-d1"])
+
+
+def test_the_care_map_can_be_narrowed_to_sectors_keys_its_colours_and_names_who_is_unlinked():
+    from carecoord import cases as rules
+    from carecoord.content import load_library
+
+    case = load_library().case("epilepsy-infant-to-adult")
+    full = max((phase.care_map for phase in case.phases), key=lambda m: len(m.nodes))
+    sectors = {n.sector for n in full.nodes}
+    one = next(iter(sorted(sectors)))
+    narrowed = rules.only_sectors(full, {one})
+    assert {n.sector for n in narrowed.nodes} == {one}
+    kept = {n.id for n in narrowed.nodes} | {"child"}
+    assert all(link.source in kept and link.to in kept for link in narrowed.links)
+    key = rules.sector_key_html(sorted(sectors))
+    assert all(rules.SECTOR_LABELS[s] in key and rules.SECTOR_COLOURS[s] in key for s in sectors)
+    alone = rules.unlinked(full)
+    dot = rules.care_map_dot(full, case.child)
+    assert dot.count('style="rounded,filled,dashed"') == len(alone)
+    rows = {row["Who"]: row["Linked with"] for row in rules.care_map_rows(full)}
+    assert all(rows[label] == "no one yet" for label in alone)

@@ -46,3 +46,11 @@ def test_every_page_chart_builds_a_valid_spec_that_reads_the_named_rows():
         assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
         assert spec["data"] == {"name": charts.DATA} and "datasets" not in spec
         assert '"empty"' not in json.dumps(spec)  # no layer keeps Altair's empty stand-in dataset
+
+
+def test_the_curriculum_map_labels_every_code_and_every_whole_module_name():
+    spec = charts.curriculum_map_chart().to_dict()
+    x, y = spec["layer"][0]["encoding"]["x"], spec["layer"][0]["encoding"]["y"]
+    assert x["axis"]["labelOverlap"] is False and x["axis"]["labelAngle"] == -90  # upright, none dropped
+    assert y["axis"]["labelLimit"] == 0 and y["axis"]["labelOverlap"] is False  # whole names
+    assert "name" in [t["field"] for t in spec["layer"][0]["encoding"]["tooltip"]]

@@ -18,11 +18,15 @@ def test_readiness_heatmap_colours_by_status_and_writes_the_level_in_each_cell()
         "axis"]["labelAngle"] == -45
 
 
-def test_share_by_round_orders_rounds_by_months_and_fixes_the_scale():
+def test_share_by_round_orders_rounds_fixes_the_scale_and_says_how_many_people_each_point_holds():
     spec = C.share_by_round_chart(domain_order=("FP",)).to_dict()
-    encoding = spec["encoding"]
-    assert encoding["x"]["sort"] == {"field": "round_months", "op": "min"}  # "12 months" after "3 months"
-    assert encoding["y"]["scale"]["domain"] == [0, 100]
+    line, people = spec["spec"]["layer"]
+    assert line["encoding"]["x"]["sort"] == {"field": "round_months", "op": "min"}  # "12 months" after "3 months"
+    assert line["encoding"]["y"]["axis"]["values"] == [0, 25, 50, 75, 100]  # room above 100% for the counts
+    assert people["mark"]["type"] == "text" and people["encoding"]["text"]["field"] == "people"
+    assert line["encoding"]["x"]["title"] is None and line["encoding"]["y"]["title"] is None  # once, in the title
+    assert spec["facet"]["header"]["labelLimit"] == 0  # whole domain names
+    assert spec["columns"] == 3 and C.share_by_round_chart(domain_order=("FP",), columns=1).to_dict()["columns"] == 1
 
 
 def test_rc_matrix_greys_hidden_cells_and_labels_them():

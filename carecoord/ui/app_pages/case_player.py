@@ -130,9 +130,19 @@ if phase.map_exercise is not None:
 
 if not exercise_open:
     st.header("The care map")
-    st.graphviz_chart(rules.care_map_dot(phase.care_map, case.child))
+    present = [sector for sector in rules.SECTOR_LABELS if any(n.sector == sector for n in phase.care_map.nodes)]
+    shown = st.pills("Sectors on the map (fewer sectors, larger labels)", present, default=present,
+                     selection_mode="multi", format_func=rules.SECTOR_LABELS.get, key=f"sectors-{phase.id}")
+    if not shown:
+        st.info("Choose at least one sector to draw the map.")
+    else:
+        st.graphviz_chart(rules.care_map_dot(rules.only_sectors(phase.care_map, set(shown)), case.child))
+    st.html(rules.sector_key_html(present))  # the colour key: constant sector names and colours only
+    alone = rules.unlinked(phase.care_map)
     st.caption(rules.alt_text(phase.care_map, case.child) + " Thick lines are strong links, dashed orange lines "
-               "strained ones and dotted red lines missing ones; colours show the sector.")
+               "strained ones and dotted red lines missing ones."
+               + (f" Dashed boxes have no link to anyone yet ({'; '.join(alone)}): on the map, not yet working "
+                  "with the others." if alone else ""))
     with st.expander("The care map as a table"):
         st.dataframe(rules.care_map_rows(phase.care_map), hide_index=True)
 

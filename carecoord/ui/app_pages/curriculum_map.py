@@ -11,10 +11,16 @@ st.title("Curriculum map")
 st.write("Which modules build which competencies, so you can see where coverage is thin.")
 framework = content.require_framework(library)
 
-rows = [{"module": f"{m.order}. {m.title}", "competency": c.code,
+rows = [{"module": f"{m.order}. {m.title}", "competency": c.code, "name": c.name,
          "domain": framework.domain_of(c.code).name, "builds": c.code in m.competencies}
         for m in library.modules for c in framework.competencies]
 chart.show(charts.curriculum_map_chart, rows)
+st.caption("Hover over a cell for the competency's name. The same map as a table:")
+with st.expander("The map as a table: what each module builds"):
+    st.dataframe([{"Module": f"{m.order}. {m.title}",
+                   "Builds": "; ".join(f"{c.code} {c.name}" for c in framework.competencies if c.code in m.competencies)
+                   or "–"} for m in library.modules], hide_index=True,
+                 column_config={"Builds": st.column_config.TextColumn(width="large")})
 
 st.header("Coverage by competency")
 coverage = [{"Competency": f"{c.code} {c.name}", "Domain": framework.domain_of(c.code).name,

@@ -114,16 +114,20 @@ if not shares:
     st.info("Growth appears here once team members have submitted self-assessments.")
 else:
     st.caption("Of the people assessed in each round (baseline, 3, 6, 9, 12 months after they started), the share "
-               "at or above target in each domain, using each person's level at the end of that round. Rounds with "
-               "fewer than 3 people assessed are not shown.")
+               "at or above target in each domain, using each person's level at the end of that round. Each point "
+               "says how many people it holds; rounds with fewer than 3 people assessed are not shown.")
     if shown:
-        chart.show(team_charts.share_by_round_chart,
-                   [{"domain": s.domain_name, "round": competency.round_label(s.round_months),
-                     "round_months": s.round_months, "share": round(100 * s.share, 1), "text": s.text} for s in shown],
-                   width="content", domain_order=tuple(d.name for d in framework.domains))
+        chart.show_fitted(team_charts.share_by_round_chart,
+                          [{"domain": s.domain_name, "round": competency.round_label(s.round_months),
+                            "round_months": s.round_months, "share": round(100 * s.share, 1), "text": s.text,
+                            "people": s.people} for s in shown],
+                          key="share-by-round", domain_order=tuple(d.name for d in framework.domains),
+                          wide={"columns": 3, "panel_width": 240}, narrow={"columns": 1, "panel_width": 260})
     with st.expander("Growth over rounds as a table"):
         st.dataframe([{"Round": competency.round_label(s.round_months), "Domain": s.domain_name,
-                       "At or above target": s.text} for s in shares], hide_index=True)
+                       "People assessed": s.people,
+                       "At or above target": s.text if s.share is not None else "fewer than 3 assessed"}
+                      for s in shares], hide_index=True)
 
 # ---------------------------------------------------------------- calibration
 
