@@ -30,6 +30,8 @@ def signed_out(run: session.Run) -> None:
 def signed_in(run: session.Run) -> None:
     person = run.person
     page = st.navigation(registry.navigation_for(person), position="hidden")
+    if page.url_path == "":  # the bare address: on to the person's landing page before anything is drawn
+        page.run()
     demo_state = accounts.demo_state(run.db)
     if demo_state == "only_demo":
         st.warning("DEMO: everything here is made-up demo data.", icon=":material/science:")

@@ -139,7 +139,16 @@ def navigation_for(person: Person | None, pages: Iterable[PageSpec] = PAGES) -> 
     wanted = landing_for(person)
     landing = next((spec for spec in specs if spec.path == wanted), None) or \
         next((spec for spec in specs if not spec.hidden), None)
-    return [_st_page(spec, default=spec is landing) for spec in specs]
+    if landing is None:
+        return [_st_page(spec) for spec in specs]
+
+    def go_to_landing() -> None:
+        st.switch_page(_st_page(landing))
+
+    # The bare address goes on to the landing page, which keeps its own address (a default page has
+    # none: a bookmark of /my_stories would find nothing).
+    start = st.Page(go_to_landing, title=landing.title, url_path="start", default=True, visibility="hidden")
+    return [start, *(_st_page(spec) for spec in specs)]
 
 
 def _signed_out() -> None:

@@ -1,18 +1,19 @@
 """Every page each role may open (in its navigation, or reached by a link with its query) shows no error
 box and passes axe-core (via wait_for_app), and signing in works by keyboard."""
 
+import os
 import re
 from pathlib import Path
 
 import pytest
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 from playwright.sync_api import expect
 
 from carecoord import db as database
 from carecoord.content import load_library
 from carecoord.store import accounts
 from carecoord.ui import registry
-from tests.e2e.conftest import check_accessibility, sign_in, wait_for_app, wait_for_cookie
+from tests.e2e.conftest import check_accessibility, shoot, sign_in, wait_for_app, wait_for_cookie
 
 ROLES = ["demo-admin", "demo-lead", "demo-trainee", "demo-faculty", "demo-nurse"]
 
@@ -72,6 +73,7 @@ def test_every_page_a_role_may_open_shows_no_error_and_passes_axe(server, page, 
         page.goto(address)
         wait_for_app(page)  # runs axe-core on the settled page
         expect(page.locator("h1").first).to_be_visible()
+        shoot(page, f"desktop-{username}-{urlsplit(address).path.strip('/') or 'landing'}")
         assert_no_error_box(page)
 
 
@@ -105,3 +107,22 @@ def test_sign_in_with_the_keyboard_only(server, page):
     page.keyboard.press("Enter")
     wait_for_app(page)
     expect(page.get_by_role("heading", name="My account")).to_be_visible()
+
+
+@pytest.mark.skipif(not os.environ.get("SCREENSHOTS"), reason="screenshots only: SCREENSHOTS=1")
+@pytest.mark.parametrize("username", ROLES)
+def test_every_page_of_every_role_at_phone_width_for_a_person_to_look_at(server, browser, username):
+    """Screenshots of every page a role may open at 390 px (learner pages are also checked for fit in
+    test_phone_width.py), under screenshots/, which is not committed."""
+    me = person(server, username)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    phone = context.new_page()
+    phone.set_default_timeout(20_000)
+    sign_in(phone, server.url, username)
+    for spec in registry.PAGES:
+        if spec.open_to(me):
+            query = f"?{QUERIES[spec.path]}" if spec.hidden else ""
+            phone.goto(f"{server.url}/{Path(spec.path).stem}{query}")
+            wait_for_app(phone)
+            shoot(phone, f"phone-{username}-{Path(spec.path).stem}")
+    context.close()

@@ -61,10 +61,10 @@ def broken_server(tmp_path):
 def test_broken_file_is_reported_to_admins_and_the_rest_is_served(broken_server, page):
     running, broken_path = broken_server
     sign_in(page, running.url, "demo-admin")
-    expect(page.get_by_text("content file problem(s)")).to_be_visible()
+    expect(page.get_by_text("content file problem:")).to_be_visible()
     page.goto(running.url + "/content_status")
     wait_for_app(page)
-    expect(page.get_by_text("problem(s) in the content files")).to_be_visible()
+    expect(page.get_by_text("problem in the content files")).to_be_visible()
     expect(page.get_by_text(broken_path)).to_be_visible()
     shoot(page, "admin-content-errors")
 

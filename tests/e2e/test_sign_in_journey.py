@@ -10,14 +10,14 @@ def test_sign_in_survives_a_reload_and_a_new_tab(server, page):
     expect(page.get_by_text("Demo accounts")).to_be_visible()
     shoot(page, "sign-in")
     sign_in(page, server.url, "demo-lead")
-    expect(page.get_by_role("heading", name="My learning")).to_be_visible()
+    expect(page.get_by_role("heading", name="Team readiness")).to_be_visible()
     expect(page.get_by_test_id("stSidebarUserContent").get_by_text("Priya Raman")).to_be_visible()
     expect(page.get_by_text("DEMO: everything here is made-up demo data.")).to_be_visible()
     shoot(page, "lead-home")
 
     page.reload()
     wait_for_app(page)
-    expect(page.get_by_role("heading", name="My learning")).to_be_visible()
+    expect(page.get_by_role("heading", name="Team readiness")).to_be_visible()
 
     second_tab = page.context.new_page()
     second_tab.goto(server.url + "/people")

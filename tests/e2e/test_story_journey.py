@@ -47,7 +47,7 @@ def test_a_story_goes_from_family_faculty_through_review_to_a_trainee(server, pa
     expect(page.get_by_text("Saved automatically when you leave a box")).to_be_visible()
     keep = page.get_by_role("button", name='Keep "Okafor": it is intended')
     expect(keep).to_be_visible()
-    expect(page.get_by_text("1 detail(s) to resolve")).to_be_visible()
+    expect(page.get_by_text("1 detail to resolve")).to_be_visible()
     shoot(page, "story-write-and-check")
     keep.click()
     wait_for_app(page)
