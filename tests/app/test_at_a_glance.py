@@ -97,3 +97,13 @@ def test_a_revisited_lesson_shows_the_recorded_answer_with_its_feedback(app_env,
     assert again.radio(key=f"{check.id}-radio").value == wrong
     assert any(w.value.startswith("Not quite") for w in again.warning)
     assert "Right." not in [s.value for s in again.success]
+
+
+def test_the_audit_log_reads_as_sentences_with_names_and_local_times(app_as):
+    at = app_as("admin").switch_page("carecoord/ui/app_pages/audit.py").run()
+    log = at.dataframe[0].value
+    assert list(log.columns) == ["When", "Who", "What they did", "Details"]
+    assert not log["What they did"].str.contains(r"^[a-z_]+\.[a-z_]+$").any()  # no raw action names
+    assert not log["Details"].str.startswith("{").any()  # no raw JSON
+    assert log["What they did"].str.contains("created the account of").any()
+    assert log["When"].str.match(r"^\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} [A-Z+\-0-9]+$").all()

@@ -62,8 +62,8 @@ if attempt.completed:
     middle.metric("Partly aligned", partial)
     right.metric("Weakly aligned", weak)
     st.header("Your choices")
-    st.dataframe([{"Phase": p.title, "Decision": d.prompt, "You chose": o.text, "Alignment": o.alignment}
-                  for p, d, o in rules.chosen_options(case, attempt.choices)], hide_index=True)
+    st.table([{"Phase": p.title, "Decision": d.prompt, "You chose": o.text, "Alignment": o.alignment.capitalize()}
+              for p, d, o in rules.chosen_options(case, attempt.choices)])
     framework = library.framework
     st.header("Competencies these decisions evidence")
     st.write(", ".join(f"{code} {framework.competency(code).name}" if framework and framework.competency(code)
@@ -153,9 +153,9 @@ if not exercise_open:
                            ("Allergies", summary.allergies), ("Equipment", summary.equipment))))
     if summary.emergency:
         st.warning(f"**In an emergency:** {summary.emergency}", icon=":material/emergency:")
-    st.dataframe([{"Action": a.action, "Kind": "Family goal" if a.kind == "family_goal" else "Team concern",
-                   "Owner": a.owner, "Status": a.status.replace("_", " ")} for a in phase.plan_of_care.actions],
-                 hide_index=True)
+    # A table that wraps: an action is a sentence, and a scrolling grid cut it off mid-word.
+    st.table([{"Action": a.action, "Kind": "Family goal" if a.kind == "family_goal" else "Team concern",
+               "Owner": a.owner, "Status": a.status.replace("_", " ")} for a in phase.plan_of_care.actions])
 
     st.header("Your decisions")
     for decision in phase.decisions:

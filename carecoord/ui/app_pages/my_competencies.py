@@ -95,6 +95,9 @@ for domain in framework.domains:
             "Completed modules that build it": "; ".join(evidence),
             "Case decisions": case_evidence.get(item.code, 0),
         })
-st.dataframe(rows, hide_index=True)
+st.caption("Eight columns: on a narrow screen, scroll the table sideways; hover over a cell to read it whole.")
+st.dataframe(rows, hide_index=True, column_config={"Competency": st.column_config.TextColumn(width="large"),
+                                                   "Completed modules that build it": st.column_config.TextColumn(
+                                                       width="large")})
 with st.expander("How levels are worked out"):
     st.markdown(HOW_LEVELS_ARE_WORKED_OUT)
