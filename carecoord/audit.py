@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 from carecoord.people import ROLE_LABELS
+from carecoord.stories import STATUS_LABELS
 from carecoord.wording import count
 
 # {subject} is the person, practice, story or administration named by the subject; other names are details.
@@ -59,6 +60,11 @@ DETAIL_NAMES = {"username": "username", "role": "role", "discipline": "disciplin
                 "scope": "readers", "credit": "credit", "comment": "comment", "kept_on": "kept on"}
 
 
+# Stored codes of a story's consent, as the consent form words them.
+VALUE_WORDS = {"credit": {"name": "their name", "initials": "their initials", "anonymous": "no name"},
+               "scope": {"practice": "their practice only", "installation": "everyone in this installation"}}
+
+
 def subject_words(subject: str, subject_name: str | None) -> str:
     """"person:12" as the person's name when it is known, else "person 12"."""
     if subject_name:
@@ -98,6 +104,10 @@ def details(detail: str) -> str:
             continue
         if key == "role":
             value = ROLE_LABELS.get(value, value)
+        elif key in ("status_from", "status_to"):
+            value = STATUS_LABELS.get(value, value).lower()
+        elif key in VALUE_WORDS and value in VALUE_WORDS[key]:
+            value = VALUE_WORDS[key][value]
         elif isinstance(value, bool):
             value = "yes" if value else "no"
         elif isinstance(value, list):

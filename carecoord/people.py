@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from pydantic import BaseModel, ConfigDict
@@ -90,3 +91,10 @@ class Person(_Frozen):
         return frozenset(
             m.practice_id for m in self.memberships if m.active and (role is None or m.role == role)
         )
+
+
+def role_labels(text: str) -> str:
+    """A stored list "Elm Street (trainee), Oak (lead)" with each role as its label:
+    "Elm Street – Care coordinator (trainee), Oak – Practice lead"."""
+    codes = "|".join(map(re.escape, ROLE_LABELS))
+    return re.sub(rf" \(({codes})\)(?=, |$)", lambda m: f" – {ROLE_LABELS[m.group(1)]}", text)

@@ -69,8 +69,8 @@ def test_the_navigation_groups_pages_in_the_sections_messages_name(app_env, now,
 def test_no_evidence_yet_is_said_once_with_the_one_next_step(app_env, now):
     at = sign_in_as(new_app(), app_env, "demo-hugo", now).run()
     at.switch_page("carecoord/ui/app_pages/my_competencies.py").run()
-    assert [i.value for i in at.info] == ["There is no evidence of your competencies yet. Rate yourself against the "
-                                         "framework first; your levels, gaps and the modules that build them then "
+    assert [i.value for i in at.info] == ["You have not rated yourself yet. Start with a self-assessment against "
+                                         "the framework; your levels, gaps and the modules that build them then "
                                          "appear here."]
     assert [link.proto.label for link in page_links(at)] == ["Start a self-assessment"]
     assert not at.dataframe and not at.expander[0].label.startswith("Gaps")

@@ -41,3 +41,10 @@ def test_the_log_joins_each_subject_to_its_name(db, now):
     assert entries["practice.create"].subject_name == "Elm Street" and entries["practice.create"].subject == \
         f"practice:{practice}"
     assert entries["person.create"].subject_name == "Sam Whitfield"
+
+
+def test_story_codes_in_details_read_as_words():
+    assert audit.details(json.dumps({"status_from": "changes_requested", "status_to": "submitted",
+                                     "credit": "initials", "scope": "installation"})) == (
+        "from: changes requested; to: waiting for review; credit: their initials; "
+        "readers: everyone in this installation")

@@ -28,3 +28,12 @@ def test_counted_nouns_are_singular_only_for_one():
     assert [count(n, "lesson") for n in (0, 1, 2)] == ["0 lessons", "1 lesson", "2 lessons"]
     assert count(1, "story", "stories") == "1 story" and count(3, "story", "stories") == "3 stories"
     assert verb(1, "waits", "wait") == "waits" and verb(2, "waits", "wait") == "wait"
+
+
+def test_role_codes_in_a_list_of_practices_read_as_labels():
+    from carecoord.people import role_labels
+
+    assert role_labels("Riverside (demo) (team_member), Oak (lead)") == \
+        "Riverside (demo) – Team member (surveys only), Oak – Practice lead"
+    assert role_labels("A practice called (trainee) Street (trainee)") == \
+        "A practice called (trainee) Street – Care coordinator (trainee)"

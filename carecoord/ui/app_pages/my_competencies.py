@@ -37,7 +37,7 @@ if not levels:
     # No evidence at all: say so once, with the one next step, instead of 31 empty gaps and blank tables.
     last = assessments.last_self_assessment(run.db, me)
     if last is None:
-        st.info("There is no evidence of your competencies yet. Rate yourself against the framework first; "
+        st.info("You have not rated yourself yet. Start with a self-assessment against the framework; "
                 "your levels, gaps and the modules that build them then appear here.", icon=":material/info:")
     else:
         st.info(f"Your last self-assessment, on {clock.day(last, run.timezone)}, is more than 12 months old, so it "

@@ -1,6 +1,7 @@
 import streamlit as st
 
 from carecoord import clock, limits
+from carecoord.people import role_labels
 from carecoord.people import ADMIN, DISCIPLINES, LEAD, ROLE_LABELS, ROLES, ROLES_A_LEAD_MAY_ADD
 from carecoord.store import accounts
 from carecoord.ui import session
@@ -79,7 +80,7 @@ if me.is_admin:
         table_rows({"Name": p.display_name, "Username": p.username, "E-mail": p.email or "",
                     "Administrator": "yes" if p.is_admin else "", "Disabled": "yes" if p.disabled else "",
                     "Sign-in": "waiting after wrong passwords" if delayed(p) else "",
-                    "Practices": p.practices} for p in people),
+                    "Practices": role_labels(p.practices)} for p in people),
         hide_index=True,
     )
     others = [p for p in people if p.id != me.id]

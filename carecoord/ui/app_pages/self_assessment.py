@@ -37,12 +37,14 @@ else:
         st.rerun()
 
 history = [a for a in assessments.submitted_assessments(run.db, me, me) if a.rater_kind == competency.SELF]
+live = [a for a in history if not a.superseded]  # newest first
 if history:
     st.header("Your submitted self-assessments")
     st.dataframe([{"Round": competency.round_label(a.round_months),
                    "Submitted": clock.day(a.submitted_at, run.timezone),
                    "Status": "replaced by a correction" if a.superseded else
-                             ("correction" if a.supersedes_id else "current")} for a in history], hide_index=True)
+                             ("latest" if a is live[0] else "earlier")
+                             + (", a correction" if a.supersedes_id else "")} for a in history], hide_index=True)
     latest = next((a for a in history if not a.superseded), None)
     if latest is not None and draft is None:
         if st.button(f"Correct the {clock.day(latest.submitted_at, run.timezone)} assessment"):
