@@ -107,3 +107,10 @@ def test_the_audit_log_reads_as_sentences_with_names_and_local_times(app_as):
     assert not log["Details"].str.startswith("{").any()  # no raw JSON
     assert log["What they did"].str.contains("created the account of").any()
     assert log["When"].str.match(r"^\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} [A-Z+\-0-9]+$").all()
+
+
+def test_a_lead_is_told_they_close_the_survey_others_that_their_lead_does(app_as):
+    lead = app_as("lead").switch_page(registry.SURVEYS).run()
+    trainee = app_as("trainee").switch_page(registry.SURVEYS).run()
+    assert any("open until you close it on the Practice measures page" in c.value for c in lead.caption)
+    assert any("open until your practice lead closes it" in c.value for c in trainee.caption)

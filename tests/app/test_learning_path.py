@@ -27,7 +27,7 @@ def test_trainee_lands_on_my_learning_with_progress_and_continue(app_as):
     assert overall_text(at) == f"Overall: 6 of {total} lessons complete"
     next_lesson = LIBRARY.lessons[6]
     links = [link.proto.label for link in at.get("page_link")]
-    assert f"Continue: {next_lesson.title} ({LIBRARY.module_of(next_lesson).title})" in links
+    assert f"Continue: {next_lesson.title} · {LIBRARY.module_of(next_lesson).title}" in links
 
 
 def test_trainee_answers_a_check_marks_complete_and_progress_moves(app_as):

@@ -43,7 +43,7 @@ for plan in plans.plans_for(run.db, run.person, run.person):
 
 if (upcoming := progress.next_lesson(library)) is not None:
     module = library.module_of(upcoming)
-    st.page_link(LESSON_PAGE, label=f"Continue: {plain(upcoming.title)} ({plain(module.title)})",
+    st.page_link(LESSON_PAGE, label=f"Continue: {plain(upcoming.title)} · {plain(module.title)}",
                  icon=":material/play_arrow:", query_params={"lesson": upcoming.id})
 elif total:
     st.success("You have completed every lesson. Well done.")

@@ -27,7 +27,9 @@ for survey in surveys:
     administration = survey.administration
     instrument = library.instrument(administration.instrument_id)
     st.header(f"{plain(instrument.title) if instrument else 'Survey'}: {plain(administration.practice_name)}")
-    st.caption(f"Opened {clock.day(administration.administered_on)}; open until your practice lead closes it.")
+    closer = ("you close it on the Practice measures page" if me.has_role(LEAD, administration.practice_id)
+              else "your practice lead closes it")
+    st.caption(f"Opened {clock.day(administration.administered_on)}; open until {closer}.")
     if survey.answered:
         st.success("You have answered this survey. Thank you. Your answers are stored without your name, so nobody "
                    "can see them, and results are shown only for groups of 3 or more.", icon=":material/lock:")
