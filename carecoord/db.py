@@ -100,20 +100,25 @@ def connect(path: Path | str | None = None) -> Database:
     if path is None and database_url() is not None:
         path = database_url()
     if is_postgres_url(path):
+        from psycopg import OperationalError
+
         try:
             return postgres.connect(path)
-        except Exception as error:
-            if type(error).__name__ != "OperationalError":
-                raise
+        except OperationalError as error:
             raise ConfigurationError(f"cannot connect to {describe(path)}: {str(error).strip()}") from None
     if isinstance(path, str) and "://" in path:
         raise ConfigurationError(f"{path.split('://')[0][:20]!r} is not a database carecoord runs on: "
                                  "name a SQLite file or a postgresql:// URL")
     path = Path(path) if path is not None else database_path()
-    if str(path) != ":memory:":
-        path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None,
-                           check_same_thread=False)
+    if path.is_dir():
+        raise ConfigurationError(f"{describe(path)[:200]} is a folder: name the database file inside it")
+    try:
+        if str(path) != ":memory:":
+            path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None,
+                               check_same_thread=False)
+    except (OSError, sqlite3.OperationalError) as error:  # a file where the folder should be, no permission
+        raise ConfigurationError(f"cannot open the database file {str(path)[:200]}: {error}") from None
     conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA journal_mode = WAL")

@@ -127,3 +127,19 @@ def test_time_zone_helpers():
 
     assert clock.is_zone("Europe/London") and not clock.is_zone("Mars/Olympus")
     assert clock.local_date(datetime(2026, 7, 1, 23, 30, tzinfo=UTC), "Europe/London") == date(2026, 7, 2)
+
+
+def test_a_folder_or_an_unopenable_path_is_refused_with_a_clear_error(tmp_path, capsys):
+    from carecoord import cli
+
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    with pytest.raises(database.ConfigurationError, match="is a folder"):
+        database.connect(folder)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    with pytest.raises(database.ConfigurationError, match="cannot open the database file"):
+        database.connect(blocker / "inside.db")
+    assert cli.main(["--db", str(folder), "migrate"]) == 2
+    assert "is a folder: name the database file inside it" in capsys.readouterr().err
+    assert folder.is_dir() and list(folder.iterdir()) == []
