@@ -127,13 +127,15 @@ def connect(path: Path | str | None = None) -> Database:
 
 
 @contextmanager
-def write(db: Database) -> Iterator[Database]:
+def write(db: Database, scope: str | None = None) -> Iterator[Database]:
     """One transaction for one user action: all of it lands, or none of it.
 
-    Nested calls join the outer transaction (a savepoint), so store functions can compose.
+    Nested calls join the outer transaction (a savepoint), so store functions can compose. `scope`
+    names a narrower lock for writes that touch only their own rows (PostgreSQL only: SQLite has one
+    write lock whatever is named).
     """
     if getattr(db, "backend", "sqlite") == "postgresql":
-        with postgres.write(db):
+        with postgres.write(db, scope):
             yield db
         return
     conn = db.conn

@@ -9,7 +9,9 @@ so one statement text serves both backends.
 Writes keep SQLite's guarantee, one writer at a time: `write()` opens the transaction and takes one
 transaction-scoped advisory lock, as `BEGIN IMMEDIATE` takes SQLite's write lock. A writer that reads
 before it writes (a permission check, a count) then never races another, so there are no
-serialisation failures to retry and no lost updates; reads never wait for it.
+serialisation failures to retry and no lost updates; reads never wait for it. A write that touches
+only rows of its own kind (the sign-in throttle's counters) may name a `scope` instead: it then waits
+only for writers of that scope, so a flood of wrong passwords never queues everyone else's saves.
 """
 
 from __future__ import annotations
@@ -166,7 +168,7 @@ def close_pools() -> None:
 
 
 @contextmanager
-def write(db: PostgresDatabase) -> Iterator[PostgresDatabase]:
+def write(db: PostgresDatabase, scope: str | None = None) -> Iterator[PostgresDatabase]:
     """One transaction for one user action, writers one at a time (see the module's note).
 
     Nested calls become savepoints of the outer transaction, as on SQLite.
@@ -179,7 +181,11 @@ def write(db: PostgresDatabase) -> Iterator[PostgresDatabase]:
         db._in_transaction = conn
         try:
             # BEGIN and the lock in one round trip (a write is a dozen round trips; this saves one of them).
-            conn.execute(f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+            if scope is None:
+                conn.execute(f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+            else:  # the two-key form: a lock space apart from the application's one key
+                conn.execute("BEGIN")
+                conn.execute("SELECT pg_advisory_xact_lock(1, hashtext(%s))", [scope])
             try:
                 yield db
             except BaseException:

@@ -549,6 +549,9 @@ def _retry_at(db: Database, keys: list[str], now: datetime) -> datetime | None:
     return max(waits, default=None)
 
 
+THROTTLE_SCOPE = "sign-in throttle"
+
+
 def _count_failure(db: Database, keys: list[str], person_id: int | None, now: datetime) -> None:
     for key in keys:
         row = db.execute("SELECT failures, last_failure_at FROM sign_in_throttle WHERE key = ?", [key]).fetchone()
@@ -587,11 +590,17 @@ def sign_in_with_password(db: Database, username: str, password: str, now: datet
         row = db.execute(f"SELECT person.id, person.password_hash, {_MAY_SIGN_IN} AS may_sign_in"
                          " FROM person WHERE username = ?", [username.strip()]).fetchone()
     right = auth.verify_password(row[1] if row else None, password)
+    if not (right and row[2]):
+        # Counting a failure touches only the throttle's rows: on PostgreSQL it waits for other
+        # failures, never for everyone's saves.
+        with write(db, scope=THROTTLE_SCOPE):
+            _count_failure(db, keys, row[0] if row else None, now)
+        return SignIn("wrong")
     with write(db):
         # The hash is read again under the lock: a reset between the check and now wins.
         current = db.execute(f"SELECT password_hash, {_MAY_SIGN_IN} FROM person WHERE id = ?",
-                             [row[0]]).fetchone() if row else None
-        if not (right and current and current[0] == row[1] and current[1]):
+                             [row[0]]).fetchone()
+        if not (current and current[0] == row[1] and current[1]):
             _count_failure(db, keys, row[0] if row else None, now)
             return SignIn("wrong")
         db.execute("DELETE FROM sign_in_throttle WHERE key = ?", [keys[0]])
