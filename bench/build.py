@@ -230,8 +230,8 @@ def _learning(db: Database, built: Built, library: Library, admin: Person) -> No
             for index, lesson in enumerate(lessons[:done]):
                 when = start + timedelta(days=3 * index + rng.randint(0, 2), hours=rng.randint(0, 6))
                 for check in lesson.checks:
-                    right = frozenset(check.correct_indexes)
-                    wrong = [i for i in range(len(check.choices)) if i not in right]
+                    right = check.correct_ids
+                    wrong = [c.id for c in check.choices if not c.correct]
                     if wrong and rng.random() < 0.25:
                         answers.append((person_id, lesson, check, frozenset({rng.choice(wrong)}), when))
                     answers.append((person_id, lesson, check, right, when + timedelta(minutes=2)))

@@ -75,7 +75,7 @@ def cmd_backup(args) -> int:
 
 def cmd_validate(args) -> int:
     """Check every content file (and, with --db, that stored records name known content)."""
-    from carecoord.content import load_library
+    from carecoord.content import load_library, quality
     from carecoord.store import cases, learning, stories
 
     library = load_library(args.content)
@@ -88,15 +88,16 @@ def cmd_validate(args) -> int:
             if item_id not in known:
                 problems.append(f"{database.describe(args.db)}: id {item_id!r} is used "
                                 "by stored records but is not in the content library and not listed as retired")
+    warnings = [f"warning: {cue}" for cue in quality.length_cues(library)]
     if args.json:
-        print(json.dumps({"counts": library.counts(), "errors": problems}, indent=2))
+        print(json.dumps({"counts": library.counts(), "errors": problems, "warnings": warnings}, indent=2))
     else:
-        for problem in problems:
+        for problem in problems + warnings:
             print(problem)
         counts = library.counts()
         print(f"{counts['modules']} modules, {counts['lessons']} lessons, {counts['checks']} knowledge checks, "
-              f"{counts['domains']} domains, {counts['competencies']} competencies; {count(len(problems), 'problem')}.",
-              file=sys.stderr)
+              f"{counts['domains']} domains, {counts['competencies']} competencies; {count(len(problems), 'problem')}, "
+              f"{count(len(warnings), 'warning')}.", file=sys.stderr)
     return 1 if problems else 0
 
 

@@ -11,21 +11,34 @@ from carecoord.content.models import Check, Lesson, Library, Module
 @dataclass(frozen=True)
 class CheckResult:
     correct: bool
-    chosen: frozenset[int]
-    feedback: tuple[tuple[str, bool, str], ...]  # (choice text, correct?, feedback) for each chosen
+    chosen: frozenset[str]  # choice ids
+    feedback: tuple[tuple[str, bool, str], ...]  # (choice text, correct?, feedback) for each chosen, as shown
 
 
-def mark(check: Check, chosen: frozenset[int]) -> CheckResult:
-    """Right only when exactly the correct choices were picked."""
+def mark(check: Check, chosen: frozenset[str], shown: tuple[str, ...] | None = None) -> CheckResult:
+    """Right only when exactly the correct choices were picked; feedback in the order they were shown."""
     if not chosen:
         raise ValueError("Choose an answer first.")
-    if any(i < 0 or i >= len(check.choices) for i in chosen):
+    if any(check.choice(i) is None for i in chosen):
         raise ValueError("That choice is not part of this question.")
     if not check.multiple and len(chosen) != 1:
         raise ValueError("Choose one answer.")
-    feedback = tuple((check.choices[i].text, check.choices[i].correct, check.choices[i].feedback)
-                     for i in sorted(chosen))
-    return CheckResult(correct=chosen == check.correct_indexes, chosen=chosen, feedback=feedback)
+    order = shown or tuple(c.id for c in check.choices)
+    feedback = tuple((c.text, c.correct, c.feedback) for c in map(check.choice, order) if c.id in chosen)
+    return CheckResult(correct=chosen == check.correct_ids, chosen=chosen, feedback=feedback)
+
+
+def recorded_choices(check: Check, stored: list) -> frozenset[str]:
+    """Choice ids from a stored answer. Answers from before choices had ids hold file positions;
+    an unnamed choice's id is its letter in file order, so position i is the choice named by it."""
+    ids = set()
+    for item in stored:
+        if isinstance(item, int):
+            if 0 <= item < len(check.choices):
+                ids.add(check.choices[item].id)
+        else:
+            ids.add(str(item))
+    return frozenset(ids)
 
 
 @dataclass(frozen=True)

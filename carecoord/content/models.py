@@ -111,17 +111,33 @@ class Framework(Strict):
 # ---------------------------------------------------------------- curriculum
 
 
+CHOICE_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
 class Choice(Strict):
+    # Answers are recorded by id, never by the position a person saw (choices are shown shuffled).
+    # Without an id, a choice is named by its letter in file order: give ids before reordering.
+    id: str = Field(default="", pattern=r"^$|" + ID_PATTERN)
     text: str = Field(min_length=1)
     correct: bool = False
     feedback: str = Field(min_length=1)
+    fixed_order: bool = False  # stays at its place in the file (e.g. "none of the above" last)
 
 
 class Check(Strict):
     id: str = Field(pattern=ID_PATTERN)
     prompt: str = Field(min_length=1)
     multiple: bool = False
-    choices: tuple[Choice, ...] = Field(min_length=2)
+    choices: tuple[Choice, ...] = Field(min_length=2, max_length=len(CHOICE_LETTERS))
+
+    @field_validator("choices")
+    @classmethod
+    def _every_choice_named(cls, choices: tuple[Choice, ...]) -> tuple[Choice, ...]:
+        named = tuple(c if c.id else c.model_copy(update={"id": CHOICE_LETTERS[i]}) for i, c in enumerate(choices))
+        ids = [c.id for c in named]
+        if len(ids) != len(set(ids)):
+            raise ValueError(f"choice ids repeat: {sorted({i for i in ids if ids.count(i) > 1})}")
+        return named
 
     @model_validator(mode="after")
     def _right_number_correct(self) -> Check:
@@ -133,8 +149,11 @@ class Check(Strict):
         return self
 
     @property
-    def correct_indexes(self) -> frozenset[int]:
-        return frozenset(i for i, c in enumerate(self.choices) if c.correct)
+    def correct_ids(self) -> frozenset[str]:
+        return frozenset(c.id for c in self.choices if c.correct)
+
+    def choice(self, choice_id: str) -> Choice | None:
+        return next((c for c in self.choices if c.id == choice_id), None)
 
 
 class FromFile(Strict):
@@ -382,6 +401,7 @@ class Option(Strict):
     alignment: Literal["strong", "partial", "weak"]
     feedback: str = Field(min_length=1)
     sets: tuple[str, ...] = ()
+    fixed_order: bool = False
 
 
 class Decision(Strict):

@@ -30,8 +30,7 @@ def build(context: DemoContext) -> None:
             completions.append((person_id, lesson, when))
             for check in lesson.checks:
                 right = rng.random() < 0.75
-                wrong_choice = next(i for i, c in enumerate(check.choices) if not c.correct) \
-                    if not check.multiple or len(check.correct_indexes) < len(check.choices) else 0
-                chosen = frozenset(check.correct_indexes) if right else frozenset({wrong_choice})
+                wrong_choice = next((c.id for c in check.choices if not c.correct), check.choices[0].id)
+                chosen = check.correct_ids if right else frozenset({wrong_choice})
                 answers.append((person_id, lesson, check, chosen, when))
     learning.import_progress(context.db, accounts.SYSTEM, completions, answers)

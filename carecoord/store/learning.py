@@ -28,7 +28,7 @@ def progress(db: Database, actor: Person, subject: Person) -> learning.Progress:
     return learning.Progress(completed=completed, first_attempts=first)
 
 
-def answer_check(db: Database, person: Person, lesson: Lesson, check: Check, chosen: frozenset[int],
+def answer_check(db: Database, person: Person, lesson: Lesson, check: Check, chosen: frozenset[str],
                  now) -> learning.CheckResult:
     """Mark an answer and keep it; every attempt is stored, the first is the one that counts."""
     result = learning.mark(check, chosen)
@@ -46,7 +46,7 @@ def answer_check(db: Database, person: Person, lesson: Lesson, check: Check, cho
     return result
 
 
-def last_answers(db: Database, person: Person, lesson: Lesson) -> dict[str, frozenset[int]]:
+def last_answers(db: Database, person: Person, lesson: Lesson) -> dict[str, frozenset[str]]:
     """The person's latest choices for each check of a lesson, to show them again on return."""
     rows = db.query(
         """SELECT check_id, choices FROM check_answer a
@@ -55,7 +55,9 @@ def last_answers(db: Database, person: Person, lesson: Lesson) -> dict[str, froz
                             WHERE b.person_id = a.person_id AND b.check_id = a.check_id)""",
         [person.id, lesson.id],
     )
-    return {row["check_id"]: frozenset(json.loads(row["choices"])) for row in rows}
+    checks = {check.id: check for check in lesson.checks}
+    return {row["check_id"]: learning.recorded_choices(checks[row["check_id"]], json.loads(row["choices"]))
+            for row in rows if row["check_id"] in checks}
 
 
 def mark_complete(db: Database, person: Person, lesson: Lesson, now) -> None:
@@ -78,7 +80,7 @@ def referenced_content_ids(db: Database) -> set[str]:
 
 
 def import_progress(db: Database, actor: Person, completions: list[tuple[int, Lesson, datetime]],
-                    answers: list[tuple[int, Lesson, Check, frozenset[int], datetime]]) -> tuple[int, int]:
+                    answers: list[tuple[int, Lesson, Check, frozenset[str], datetime]]) -> tuple[int, int]:
     """The bulk path: lesson completions and check answers from an earlier record, with executemany.
 
     Marked and numbered as `answer_check` and `mark_complete` would (attempts continue after any

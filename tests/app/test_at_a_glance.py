@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from carecoord import db as database, ordering
 from carecoord.content import load_library
 from carecoord.ui import registry
 from tests.app.conftest import navigation, new_app, page_links, sign_in_as
@@ -80,7 +81,7 @@ def test_no_evidence_yet_is_said_once_with_the_one_next_step(app_env, now):
 def test_a_revisited_lesson_shows_the_recorded_answer_with_its_feedback(app_env, now):
     lesson = next(lesson for lesson in LIBRARY.lessons if any(not c.multiple for c in lesson.checks))
     check = next(c for c in lesson.checks if not c.multiple)
-    wrong = next(i for i in range(len(check.choices)) if i not in check.correct_indexes)
+    wrong = next(c.id for c in check.choices if not c.correct)
 
     def open_lesson():
         at = sign_in_as(new_app(), app_env, "demo-hugo", now).run()
@@ -95,6 +96,10 @@ def test_a_revisited_lesson_shows_the_recorded_answer_with_its_feedback(app_env,
 
     again = open_lesson()  # a new visit: the widgets start from what was recorded
     assert again.radio(key=f"{check.id}-radio").value == wrong
+    # The choices in this person's own shuffled order, the same on both visits.
+    hugo = database.connect(app_env).execute("SELECT id FROM person WHERE username = 'demo-hugo'").fetchone()[0]
+    shown = [c.text for c in ordering.shown_order(hugo, check.id, check.choices)]
+    assert again.radio(key=f"{check.id}-radio").options == at.radio(key=f"{check.id}-radio").options == shown
     assert any(w.value.startswith("Not quite") for w in again.warning)
     assert "Right." not in [s.value for s in again.success]
 

@@ -37,7 +37,7 @@ def test_trainee_answers_a_check_marks_complete_and_progress_moves(app_as):
     at = open_lesson(at, lesson.id)
     assert titles(at) == [lesson.title]
 
-    wrong = next(i for i, c in enumerate(check.choices) if not c.correct)
+    wrong = next(c.id for c in check.choices if not c.correct)
     form_radio = at.radio(key=f"{check.id}-radio") if not check.multiple else None
     if check.multiple:
         at.checkbox(key=f"{check.id}-{wrong}").check()
@@ -46,14 +46,14 @@ def test_trainee_answers_a_check_marks_complete_and_progress_moves(app_as):
     next(b for b in at.button if b.label == "Check answer").click()
     at.run()
     assert "Not quite" in page_text(at)
-    assert check.choices[wrong].feedback in page_text(at)
+    assert check.choice(wrong).feedback in page_text(at)
 
     if check.multiple:
         at.checkbox(key=f"{check.id}-{wrong}").uncheck()
-        for i in check.correct_indexes:
+        for i in check.correct_ids:
             at.checkbox(key=f"{check.id}-{i}").check()
     else:
-        at.radio(key=f"{check.id}-radio").set_value(next(iter(check.correct_indexes)))
+        at.radio(key=f"{check.id}-radio").set_value(next(iter(check.correct_ids)))
     next(b for b in at.button if b.label == "Check answer").click()
     at.run()
     assert "Right." in page_text(at)

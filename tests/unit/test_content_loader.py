@@ -32,7 +32,7 @@ def test_a_good_tree_loads_in_order(root):
     assert [m.id for m in library.modules] == ["test-module"]
     assert [lesson.id for lesson in library.lessons] == ["first-lesson", "second-lesson"]
     assert library.counts()["checks"] == 2
-    assert library.lesson("second-lesson").checks[0].correct_indexes == frozenset({0, 1})
+    assert library.lesson("second-lesson").checks[0].correct_ids == frozenset({"a", "b"})
     assert library.module("test-module").intro == "An introduction."
     assert len(library.lesson("first-lesson").content_hash) == 16
 

@@ -17,24 +17,24 @@ def library(tmp_path):
 
 def test_single_answer_marking(library):
     check = library.lesson("first-lesson").checks[0]
-    right = learning.mark(check, frozenset({0}))
+    right = learning.mark(check, frozenset({"a"}))
     assert right.correct and right.feedback == (("Right", True, "Yes."),)
-    wrong = learning.mark(check, frozenset({1}))
+    wrong = learning.mark(check, frozenset({"b"}))
     assert not wrong.correct and wrong.feedback == (("Wrong", False, "No."),)
     with pytest.raises(ValueError, match="Choose one"):
-        learning.mark(check, frozenset({0, 1}))
+        learning.mark(check, frozenset({"a", "b"}))
     with pytest.raises(ValueError, match="Choose an answer"):
         learning.mark(check, frozenset())
 
 
 def test_multiple_answer_needs_exactly_the_correct_set(library):
     check = library.lesson("second-lesson").checks[0]
-    assert learning.mark(check, frozenset({0, 1})).correct
-    assert not learning.mark(check, frozenset({0})).correct  # half right is not right
-    assert not learning.mark(check, frozenset({0, 1, 2})).correct
-    assert len(learning.mark(check, frozenset({0, 2})).feedback) == 2
+    assert learning.mark(check, frozenset({"a", "b"})).correct
+    assert not learning.mark(check, frozenset({"a"})).correct  # half right is not right
+    assert not learning.mark(check, frozenset({"a", "b", "c"})).correct
+    assert len(learning.mark(check, frozenset({"a", "c"})).feedback) == 2
     with pytest.raises(ValueError):
-        learning.mark(check, frozenset({7}))
+        learning.mark(check, frozenset({"z"}))
 
 
 def test_progress_counts_next_lesson_and_first_attempt_score(library, now):
@@ -59,13 +59,13 @@ def test_store_keeps_every_attempt_and_counts_the_first(db, now, library):
     tia = accounts.load_person(db, pid)
     lesson = library.lesson("first-lesson")
     check = lesson.checks[0]
-    assert not store.answer_check(db, tia, lesson, check, frozenset({1}), now).correct
-    assert store.answer_check(db, tia, lesson, check, frozenset({0}), now + timedelta(minutes=1)).correct
+    assert not store.answer_check(db, tia, lesson, check, frozenset({"b"}), now).correct
+    assert store.answer_check(db, tia, lesson, check, frozenset({"a"}), now + timedelta(minutes=1)).correct
     attempts = db.execute("SELECT attempt, correct, content_hash FROM check_answer ORDER BY attempt").fetchall()
     assert attempts == [(1, 0, lesson.content_hash), (2, 1, lesson.content_hash)]
     progress = store.progress(db, tia, tia)
     assert progress.first_attempts == {check.id: False}
-    assert store.last_answers(db, tia, lesson) == {check.id: frozenset({0})}
+    assert store.last_answers(db, tia, lesson) == {check.id: frozenset({"a"})}
 
 
 def test_completing_twice_keeps_the_first_time(db, now, library):

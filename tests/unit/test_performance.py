@@ -321,8 +321,8 @@ def test_import_progress_marks_and_numbers_attempts_like_the_app(db, now):
     tia = A.load_person(db, pid)
     lesson = next(x for x in LIBRARY.lessons if x.checks)
     check = lesson.checks[0]
-    right = frozenset(check.correct_indexes)
-    wrong = frozenset({next(i for i in range(len(check.choices)) if i not in right)})
+    right = check.correct_ids
+    wrong = frozenset({next(c.id for c in check.choices if not c.correct)})
     with pytest.raises(PermissionDenied):
         L.import_progress(db, tia, [(pid, lesson, now)], [])
     L.answer_check(db, tia, lesson, check, wrong, now)  # one attempt made in the app first

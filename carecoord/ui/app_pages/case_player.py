@@ -1,6 +1,6 @@
 import streamlit as st
 
-from carecoord import cases as rules, clock
+from carecoord import cases as rules, clock, ordering
 from carecoord.people import FAMILY_FACULTY, LEAD, TRAINEE
 from carecoord.store import cases
 from carecoord.ui import content, session, stories_widget
@@ -164,7 +164,8 @@ if not exercise_open:
             chosen = decision.option(attempt.choices.get(decision.id, ""))
             if chosen is None:
                 with st.form(f"decide-{attempt.id}-{decision.id}"):
-                    pick = st.radio("What do you do?", [o.id for o in decision.options], index=None,
+                    shown = ordering.shown_order(run.person.id, decision.id, decision.options)
+                    pick = st.radio("What do you do?", [o.id for o in shown], index=None,
                                     format_func=lambda oid, d=decision: d.option(oid).text, key=f"pick-{decision.id}")
                     if st.form_submit_button("Choose"):
                         if pick is None:
@@ -177,7 +178,7 @@ if not exercise_open:
                 badge(chosen.alignment)
                 st.write(chosen.feedback)
                 with st.expander("The other options"):
-                    for other in decision.options:
+                    for other in ordering.shown_order(run.person.id, decision.id, decision.options):
                         if other.id != chosen.id:
                             st.markdown(f"*{other.text}* ({other.alignment}): {other.feedback}")
 

@@ -1,6 +1,6 @@
 import streamlit as st
 
-from carecoord import clock, learning as rules
+from carecoord import clock, learning as rules, ordering
 from carecoord.people import FAMILY_FACULTY, LEAD, TRAINEE
 from carecoord.store import learning
 from carecoord.ui import content, registry, session, stories_widget
@@ -37,16 +37,18 @@ if lesson.checks:
     for number, check in enumerate(lesson.checks, start=1):
         # The boxes start at the person's recorded answer, so the feedback below is about what is ticked.
         recorded = latest.get(check.id, frozenset())
+        shown = ordering.shown_order(run.person.id, check.id, check.choices)
         with st.form(f"check-{check.id}"):
             st.markdown(f"**{number}. {check.prompt}**")
             if check.multiple:
                 st.caption("Choose every answer that applies.")
-                ticked = [st.checkbox(choice.text, value=i in recorded, key=f"{check.id}-{i}")
-                          for i, choice in enumerate(check.choices)]
-                chosen = frozenset(i for i, on in enumerate(ticked) if on)
+                ticked = {choice.id: st.checkbox(choice.text, value=choice.id in recorded, key=f"{check.id}-{choice.id}")
+                          for choice in shown}
+                chosen = frozenset(choice_id for choice_id, on in ticked.items() if on)
             else:
-                picked = st.radio("Your answer", range(len(check.choices)), index=min(recorded, default=None),
-                                  key=f"{check.id}-radio", format_func=lambda i, c=check: c.choices[i].text,
+                ids = [choice.id for choice in shown]
+                picked = st.radio("Your answer", ids, index=next((ids.index(i) for i in recorded), None),
+                                  key=f"{check.id}-radio", format_func=lambda i, c=check: c.choice(i).text,
                                   label_visibility="collapsed")
                 chosen = frozenset() if picked is None else frozenset({picked})
             if st.form_submit_button("Check answer"):
@@ -57,7 +59,7 @@ if lesson.checks:
                     st.error(str(error))
             if check.id in latest:
                 st.caption("Your last answer, as recorded, with its feedback:")
-                result = rules.mark(check, latest[check.id])
+                result = rules.mark(check, latest[check.id], tuple(c.id for c in shown))
                 if result.correct:
                     st.success("Right.", icon=":material/check_circle:")
                 else:
