@@ -428,6 +428,12 @@ def readable(db: Database, actor: Person, *, stage: str | None = None, competenc
     ]
 
 
+def published_versions(db: Database) -> set[tuple[int, datetime]]:
+    """Every published story's id and publication time (no text, no names): what a search index may keep."""
+    return {(row["id"], parse(row["published_at"]))
+            for row in db.query("SELECT id, published_at FROM story WHERE status = 'published'")}
+
+
 def save_reflection(db: Database, actor: Person, story_id: int, text: str, now: datetime) -> Reflection:
     """A coordinator's own reflection on a story they may read (one per story, replaced when saved again)."""
     require(permissions.may_reflect_on_stories(actor), "Reflections are for coordinators.")

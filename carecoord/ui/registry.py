@@ -39,7 +39,7 @@ LEARNERS = _pages(TRAINEE, LEAD, FAMILY_FACULTY)
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("carecoord/ui/app_pages/my_learning.py", "My learning", "Learn", LEARNERS, ":material/school:"),
     PageSpec("carecoord/ui/app_pages/lesson.py", "Lesson", "Learn", LEARNERS, ":material/menu_book:", hidden=True),
-    PageSpec("carecoord/ui/app_pages/search.py", "Search lessons", "Learn", LEARNERS, ":material/search:"),
+    PageSpec("carecoord/ui/app_pages/search.py", "Search", "Learn", LEARNERS, ":material/search:"),
     PageSpec("carecoord/ui/app_pages/cases.py", "Cases", "Learn", LEARNERS, ":material/account_tree:"),
     PageSpec("carecoord/ui/app_pages/case_player.py", "Case", "Learn", LEARNERS, ":material/account_tree:",
              hidden=True),

@@ -44,11 +44,19 @@ def _break(match: re.Match) -> str:
 def plain(text: object) -> str:
     """Text a person wrote (or a title), as Streamlit Markdown that shows exactly that text on one line:
     no links, images, icons, colours, LaTeX, headings, lists or emphasis."""
-    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
-    escaped = _AUTOLINK_OR_SHORTCODE.sub(_break, escaped)
-    if escaped.startswith("-"):
-        return "\\" + escaped  # not a list item
-    return re.sub(r"^(\d+)([.)])", r"\1\\\2", escaped)  # "1. Title" is not a numbered list
+    return marked([(" ".join(str(text).split()), False)])
+
+
+def marked(pieces: Iterable[tuple[str, bool]]) -> str:
+    """Pieces of text as one inert line of Streamlit Markdown, like `plain()`, with the pieces marked True in
+    bold (a search's matched words). The spaces between pieces are kept."""
+    line = "".join(f"**{escaped}**" if strong and escaped.strip() else escaped
+                   for escaped, strong in ((_MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.splitlines())), strong)
+                                           for text, strong in pieces))
+    line = _AUTOLINK_OR_SHORTCODE.sub(_break, line)
+    if line.startswith("-"):
+        return "\\" + line  # not a list item
+    return re.sub(r"^(\d+)([.)])", r"\1\\\2", line)  # "1. Title" is not a numbered list
 
 
 def table_rows(rows: Iterable[Mapping[str, object]]) -> list[dict[str, object]]:

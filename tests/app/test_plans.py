@@ -1,5 +1,7 @@
 """A lead assigns learning; the trainee sees it on My learning; trainees cannot assign."""
 
+import re
+
 import pytest
 
 from carecoord.content import load_library
@@ -57,8 +59,16 @@ def test_lead_opens_map_and_facilitator_notes(app_as):
     assert "Print this page" in page_text(at)
 
 
-def test_search_links_to_lessons(app_as):
+def test_search_finds_a_lesson_by_the_other_spelling_and_links_to_cases_and_stories(app_as):
     at = app_as("trainee").switch_page(SEARCH).run()
-    at.text_input[0].input("teach-back").run()
-    assert "lessons contain every word" in page_text(at)
-    assert at.get("page_link")
+    at.text_input[0].input("authorisation").run()
+    assert "every word of “authorisation”" in page_text(at)
+    links = {link.proto.label: link.proto.page for link in at.main.get("page_link")}
+    assert "Payers, insurance and equipment" in links  # the lesson spells it "authorization"
+    assert any(page == "case_player" for page in links.values())
+    assert re.search(r"\*\*authori[sz]ations?\*\*", at.main.markdown[-1].value, re.IGNORECASE)
+    at.text_input[0].input("kitchen table binder").run()  # the demo's published family story
+    labels = [link.proto.label for link in at.main.get("page_link")]
+    assert labels[0] == "The binder on our kitchen table" and "Family story" in page_text(at), labels
+
+

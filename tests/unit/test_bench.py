@@ -16,7 +16,8 @@ FIGURES = {"practice_readiness", "practice_readiness_rounds", "person_history", 
            "page_home", "page_growth", "page_growth_lead", "anatomy_round_points", "anatomy_growth_by_round",
            "anatomy_domain_and_calibration", "anatomy_heatmap", "anatomy_share_chart"}
 CONTENT = {"content_read", "content_cold", "content_cached", "content_10x_read", "content_10x_cold",
-           "content_10x_cached", "content_check", "content_10x_check"}
+           "content_10x_cached", "content_check", "content_10x_check", "search_index", "search_query",
+           "search_10x_index", "search_10x_query"}
 
 
 ORIGINAL_IDLE = os.environ.get("CARECOORD_IDLE_MINUTES")

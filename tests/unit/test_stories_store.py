@@ -387,3 +387,17 @@ def test_the_demo_family_faculty_has_a_published_an_in_review_and_a_flagged_draf
     assert draft.status == rules.DRAFT
     assert {f.kind for f in draft.unresolved} >= {"birth_date", "hospital", "phone", "name", "address"}
     assert all(not s.unresolved for s in mine.values() if s.status != rules.DRAFT)
+
+
+def test_search_finds_a_story_only_for_those_who_may_read_it_and_not_after_withdrawal(db, people, now):
+    from carecoord import search
+    from carecoord.content import load_library
+
+    library = load_library()
+    story = published(db, people, now, body=BODY + " The word zymurgy appears only here.")
+    found = search.find(db, people["tia"], library, "zymurgy")[0]
+    assert [(h.place.kind, h.place.key) for h in found] == [("story", str(story.id))]
+    assert search.find(db, people["ola"], library, "zymurgy")[0] == []  # another practice; practice-only consent
+    S.withdraw(db, people["fay"], story.id, now + timedelta(days=1))
+    assert search.find(db, people["tia"], library, "zymurgy")[0] == []
+    assert search.index_for(library).search("zymurgy", [str(story.id)])[0] == []  # gone from the index itself

@@ -1,10 +1,10 @@
-"""Learning plans (due, overdue, completion, time zones) and lesson search."""
+"""Learning plans (due, overdue, completion, time zones)."""
 
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from carecoord import clock, plans, search
+from carecoord import clock, plans
 from carecoord.content import load_library
 from carecoord.learning import Progress
 from carecoord.people import LEAD, TRAINEE
@@ -114,21 +114,6 @@ def test_removing_an_item_is_audited_and_hides_it(db, now, practice):
     S.remove(db, people["lee"], row.id, now)
     assert S.practice_plan(db, people["lee"], practice_id) == []
     assert "plan.remove" in [e.action for e in A.audit_log(db, A.SYSTEM)]
-
-
-def test_search_finds_lessons_by_title_and_text():
-    hits = search.search(REAL, "transition conference")
-    assert hits and all("transition" in (h.lesson.title + h.lesson.body).casefold() for h in hits)
-    assert all("conference" in (h.lesson.title + h.lesson.body).casefold() for h in hits)
-    title_hit = search.search(REAL, REAL.lessons[0].title)[0]
-    assert title_hit.lesson == REAL.lessons[0]
-
-
-def test_search_edge_cases():
-    assert search.search(REAL, "") == [] and search.search(REAL, "a") == []
-    assert search.search(REAL, "zzqxv nonexistentword") == []
-    assert search.snippet("x" * 50 + "needle" + "y" * 200, "needle", 10) == "…xxxxxxxxxxneedleyyyyyyyyyy…"
-    assert "**" not in search.plain("**bold** and [link](https://example.org)")
 
 
 def test_a_module_already_assigned_is_reported_with_the_due_day_it_keeps(db, now, practice):
