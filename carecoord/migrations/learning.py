@@ -36,6 +36,17 @@ def m001_learning(db: Database) -> None:
         """,
     )
 
+
+@migrations()
+def m002_review_source(db: Database) -> None:
+    # Where an answer was given: in its lesson, or in a spaced review on My learning (carecoord/review.py).
+    execute_script(db, """
+        ALTER TABLE check_answer ADD COLUMN source TEXT NOT NULL DEFAULT 'lesson'
+            CHECK (source IN ('lesson', 'review'));
+        CREATE INDEX check_answer_person_check ON check_answer(person_id, check_id)
+    """)
+
+
 # PostgreSQL's form of each migration above, same names and order, applied by `apply_all` (see migrations/__init__.py).
 postgresql: tuple[tuple[str, str], ...] = (
     ("m001_learning", """
@@ -60,5 +71,10 @@ postgresql: tuple[tuple[str, str], ...] = (
             UNIQUE (person_id, check_id, attempt)
         );
         CREATE INDEX check_answer_person_lesson ON check_answer(person_id, lesson_id);
+    """),
+    ("m002_review_source", """
+        ALTER TABLE check_answer ADD COLUMN source TEXT NOT NULL DEFAULT 'lesson'
+            CHECK (source IN ('lesson', 'review'));
+        CREATE INDEX check_answer_person_check ON check_answer(person_id, check_id);
     """),
 )

@@ -6,11 +6,11 @@ import json
 from datetime import datetime
 
 
-from carecoord import learning, permissions
+from carecoord import learning, permissions, review
 from carecoord.clock import iso, parse
 from carecoord.content.models import Check, Lesson
 from carecoord.db import Database, placeholders, write
-from carecoord.people import Person
+from carecoord.people import TRAINEE, Person
 from carecoord.permissions import require
 
 
@@ -29,8 +29,11 @@ def progress(db: Database, actor: Person, subject: Person) -> learning.Progress:
 
 
 def answer_check(db: Database, person: Person, lesson: Lesson, check: Check, chosen: frozenset[str],
-                 now) -> learning.CheckResult:
-    """Mark an answer and keep it; every attempt is stored, the first is the one that counts."""
+                 now, source: str = review.LESSON) -> learning.CheckResult:
+    """Mark an answer and keep it; every attempt is stored, the first is the one that counts. `source` says
+    whether it was given in the lesson or in a review."""
+    if source not in (review.LESSON, review.REVIEW):
+        raise ValueError(f"unknown answer source: {source!r}")
     result = learning.mark(check, chosen)
     with write(db):
         attempt = db.execute(
@@ -39,11 +42,36 @@ def answer_check(db: Database, person: Person, lesson: Lesson, check: Check, cho
         ).fetchone()[0]
         db.execute(
             """INSERT INTO check_answer (person_id, lesson_id, check_id, content_hash, choices, correct, attempt,
-                   answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                   answered_at, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             [person.id, lesson.id, check.id, lesson.content_hash, json.dumps(sorted(chosen)), int(result.correct),
-             attempt, iso(now)],
+             attempt, iso(now), source],
         )
     return result
+
+
+def review_history(db: Database, actor: Person, subject: Person) -> dict[str, list[review.Answer]]:
+    """Every answer of each check the person ever got wrong, in time order: what their review is computed from."""
+    require(permissions.may_view_person(actor, subject), "You may not see that person's learning.")
+    history: dict[str, list[review.Answer]] = {}
+    for row in db.query(
+            """SELECT check_id, correct, source, answered_at FROM check_answer a
+               WHERE person_id = ? AND EXISTS (SELECT 1 FROM check_answer w WHERE w.person_id = a.person_id
+                                               AND w.check_id = a.check_id AND w.correct = 0)
+               ORDER BY check_id, attempt""", [subject.id]):
+        history.setdefault(row["check_id"], []).append(
+            review.Answer(parse(row["answered_at"]), bool(row["correct"]), row["source"]))
+    return history
+
+
+def review_answers(db: Database, actor: Person, practice_id: int) -> list[tuple[str, bool]]:
+    """(check id, right) for every review answer by the practice's trainees: for retention per module."""
+    require(permissions.may_view_team(actor, practice_id), "Only the practice's leads see its review figures.")
+    rows = db.execute(
+        """SELECT a.check_id, a.correct FROM check_answer a
+           WHERE a.source = 'review' AND a.person_id IN (SELECT person_id FROM membership
+                                                         WHERE practice_id = ? AND role = ? AND active <> 0)""",
+        [practice_id, TRAINEE]).fetchall()
+    return [(check_id, bool(correct)) for check_id, correct in rows]
 
 
 def last_answers(db: Database, person: Person, lesson: Lesson) -> dict[str, frozenset[str]]:
@@ -80,14 +108,16 @@ def referenced_content_ids(db: Database) -> set[str]:
 
 
 def import_progress(db: Database, actor: Person, completions: list[tuple[int, Lesson, datetime]],
-                    answers: list[tuple[int, Lesson, Check, frozenset[str], datetime]]) -> tuple[int, int]:
-    """The bulk path: lesson completions and check answers from an earlier record, with executemany.
+                    answers: list[tuple[int, Lesson, Check, frozenset[str], datetime]],
+                    reviews: list[tuple[int, Lesson, Check, frozenset[str], datetime]] = ()) -> tuple[int, int]:
+    """The bulk path: lesson completions, check answers and review answers from an earlier record.
 
     Marked and numbered as `answer_check` and `mark_complete` would (attempts continue after any
-    already stored; completing twice keeps the first). Administrators only. Returns the rows added.
+    already stored, the lesson answers before the review answers; completing twice keeps the first).
+    Administrators only. Returns the completions and the answers added.
     """
     require(permissions.may_administer_accounts(actor), "Only an administrator imports learning history.")
-    person_ids = sorted({a[0] for a in answers})
+    person_ids = sorted({a[0] for a in [*answers, *reviews]})
     attempts: dict[tuple[int, str], int] = {}
     for chunk in range(0, len(person_ids), 500):
         ids = person_ids[chunk:chunk + 500]
@@ -96,11 +126,12 @@ def import_progress(db: Database, actor: Person, completions: list[tuple[int, Le
                 f"WHERE person_id IN ({placeholders(ids)}) GROUP BY person_id, check_id", ids):
             attempts[(person_id, check_id)] = last
     answer_rows = []
-    for person_id, lesson, check, chosen, at in answers:
-        key = (person_id, check.id)
-        attempts[key] = attempts.get(key, 0) + 1
-        answer_rows.append((person_id, lesson.id, check.id, lesson.content_hash, json.dumps(sorted(chosen)),
-                            int(learning.mark(check, chosen).correct), attempts[key], iso(at)))
+    for source, given in ((review.LESSON, answers), (review.REVIEW, reviews)):
+        for person_id, lesson, check, chosen, at in given:
+            key = (person_id, check.id)
+            attempts[key] = attempts.get(key, 0) + 1
+            answer_rows.append((person_id, lesson.id, check.id, lesson.content_hash, json.dumps(sorted(chosen)),
+                                int(learning.mark(check, chosen).correct), attempts[key], iso(at), source))
     with write(db):
         completed = db.executemany(
             """INSERT INTO lesson_progress (person_id, lesson_id, content_hash, completed_at) VALUES (?, ?, ?, ?)
@@ -108,5 +139,5 @@ def import_progress(db: Database, actor: Person, completions: list[tuple[int, Le
             ((person_id, lesson.id, lesson.content_hash, iso(at)) for person_id, lesson, at in completions))
         db.executemany(
             """INSERT INTO check_answer (person_id, lesson_id, check_id, content_hash, choices, correct, attempt,
-                   answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""", answer_rows)
+                   answered_at, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""", answer_rows)
     return completed, len(answer_rows)

@@ -31,7 +31,7 @@ EXPORT: dict[str, str] = {
                        ELSE 'about this person' END AS relation
                 FROM audit WHERE actor_id = :id OR subject = 'person:' || :id ORDER BY at""",
     "lesson_progress": """SELECT lesson_id, content_hash, completed_at FROM lesson_progress WHERE person_id = :id""",
-    "knowledge_checks": """SELECT lesson_id, check_id, choices, correct, attempt, answered_at FROM check_answer
+    "knowledge_checks": """SELECT lesson_id, check_id, choices, correct, attempt, source, answered_at FROM check_answer
                            WHERE person_id = :id ORDER BY answered_at""",
     "assessments_of_this_person": """SELECT a.id AS assessment_id, a.rater_kind, a.status, a.round_months, a.submitted_at,
                                             a.supersedes_id, r.competency_code, r.level, r.evidence_kind, r.note

@@ -14,7 +14,7 @@ import streamlit as st
 from carecoord import competency, permissions, plans as plan_rules, stories as story_rules
 from carecoord.people import FAMILY_FACULTY, LEAD, TRAINEE
 from carecoord.store import assessments, learning, measures, plans, stories
-from carecoord.ui import content, registry, session
+from carecoord.ui import content, registry, review_session, session
 from carecoord.wording import count, verb
 
 
@@ -42,6 +42,9 @@ def items(run: session.Run) -> list[Waiting]:
         if due_soon:
             found.append(Waiting(f"{count(due_soon, 'assigned module')} due within a week", registry.MY_LEARNING,
                                  ":material/schedule:"))
+        if to_review := review_session.due_now(run, library):
+            found.append(Waiting(f"{count(len(to_review), 'question')} to review today", registry.MY_LEARNING,
+                                 ":material/replay:"))
     if permissions.may_self_assess(person) and competency.reassessment_due(
             assessments.last_self_assessment(run.db, person), run.now, run.timezone):
         found.append(Waiting("A self-assessment is due", registry.SELF_ASSESSMENT, ":material/edit_note:"))

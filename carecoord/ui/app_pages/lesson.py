@@ -1,9 +1,9 @@
 import streamlit as st
 
-from carecoord import clock, learning as rules, ordering
+from carecoord import clock, ordering
 from carecoord.people import FAMILY_FACULTY, LEAD, TRAINEE
 from carecoord.store import learning
-from carecoord.ui import content, registry, session, stories_widget
+from carecoord.ui import check_form, content, registry, session, stories_widget
 from carecoord.ui.text import plain
 
 run = session.page(TRAINEE, LEAD, FAMILY_FACULTY)
@@ -39,19 +39,8 @@ if lesson.checks:
         recorded = latest.get(check.id, frozenset())
         shown = ordering.shown_order(run.person.id, check.id, check.choices)
         with st.form(f"check-{check.id}"):
-            st.markdown(f"**{number}. {check.prompt}**")
-            if check.multiple:
-                st.caption("Choose every answer that applies.")
-                ticked = {choice.id: st.checkbox(choice.text, value=choice.id in recorded, key=f"{check.id}-{choice.id}")
-                          for choice in shown}
-                chosen = frozenset(choice_id for choice_id, on in ticked.items() if on)
-            else:
-                ids = [choice.id for choice in shown]
-                picked = st.radio("Your answer", ids, index=next((ids.index(i) for i in recorded), None),
-                                  key=f"{check.id}-radio", format_func=lambda i, c=check: c.choice(i).text,
-                                  label_visibility="collapsed")
-                chosen = frozenset() if picked is None else frozenset({picked})
-            if st.form_submit_button("Check answer"):
+            chosen, sent = check_form.inputs(f"{number}. {check.prompt}", check, shown, recorded, check.id)
+            if sent:
                 try:
                     learning.answer_check(run.db, run.person, lesson, check, chosen, run.now)
                     latest[check.id] = chosen
@@ -59,13 +48,7 @@ if lesson.checks:
                     st.error(str(error))
             if check.id in latest:
                 st.caption("Your last answer, as recorded, with its feedback:")
-                result = rules.mark(check, latest[check.id], tuple(c.id for c in shown))
-                if result.correct:
-                    st.success("Right.", icon=":material/check_circle:")
-                else:
-                    st.warning("Not quite: read the feedback and try again.", icon=":material/info:")
-                for text, correct, feedback in result.feedback:
-                    st.markdown(f"{'✓' if correct else '✗'} *{text}*: {feedback}")
+                check_form.feedback(check, latest[check.id], shown, "Not quite: read the feedback and try again.")
 
 st.divider()
 if progress.is_complete(lesson):

@@ -3,7 +3,7 @@ import streamlit as st
 from carecoord import clock, learning as rules, plans as plan_rules
 from carecoord.people import FAMILY_FACULTY, LEAD, TRAINEE
 from carecoord.store import learning, plans
-from carecoord.ui import content, registry, session, waiting
+from carecoord.ui import content, registry, review_session, session, waiting
 from carecoord.ui.text import plain
 from carecoord.wording import count
 
@@ -20,6 +20,7 @@ st.progress(rules.fraction(done, total), text=f"Overall: {done} of {total} lesso
 right, answered = progress.check_score(library.lessons)
 if answered:
     st.caption(f"Knowledge checks: {right} of {answered} right at the first attempt.")
+review_session.show(run, library)
 
 STATUS_ICONS = {"overdue": ":material/error:", "due soon": ":material/schedule:", "assigned": ":material/event:",
                 "done": ":material/check_circle:", "done late": ":material/check_circle:"}
