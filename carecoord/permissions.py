@@ -77,6 +77,12 @@ def may_view_organisation_growth(actor: Person) -> bool:
     return not actor.disabled and (actor.is_admin or actor.has_role(LEAD))
 
 
+def may_analyse_items(actor: Person) -> bool:
+    """Item analysis of the knowledge checks (counts and shares across the installation, groups under 5
+    hidden, no names): leads and administrators, who choose and write content."""
+    return not actor.disabled and (actor.is_admin or actor.has_role(LEAD))
+
+
 def may_run_measures(actor: Person, practice_id: int) -> bool:
     """Open and close practice measures, record capability answers, see results: the practice's leads."""
     return not actor.disabled and actor.has_role(LEAD, practice_id)

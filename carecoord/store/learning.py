@@ -6,9 +6,9 @@ import json
 from datetime import datetime
 
 
-from carecoord import learning, permissions, review
+from carecoord import item_analysis, learning, permissions, review
 from carecoord.clock import iso, parse
-from carecoord.content.models import Check, Lesson
+from carecoord.content.models import Check, Lesson, Library
 from carecoord.db import Database, placeholders, write
 from carecoord.people import TRAINEE, Person
 from carecoord.permissions import require
@@ -102,7 +102,7 @@ def referenced_content_ids(db: Database) -> set[str]:
     """Every content id that stored records name (for `carecoord validate --check-db`)."""
     rows = db.execute(
         """SELECT lesson_id FROM lesson_progress UNION SELECT lesson_id FROM check_answer
-           UNION SELECT check_id FROM check_answer"""
+           UNION SELECT check_id FROM check_answer UNION SELECT check_id FROM archived_check_answer"""
     ).fetchall()
     return {r[0] for r in rows}
 
@@ -141,3 +141,31 @@ def import_progress(db: Database, actor: Person, completions: list[tuple[int, Le
             """INSERT INTO check_answer (person_id, lesson_id, check_id, content_hash, choices, correct, attempt,
                    answered_at, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""", answer_rows)
     return completed, len(answer_rows)
+
+
+def first_answers(db: Database, actor: Person, library: Library) -> list[item_analysis.FirstAnswer]:
+    """Every first answer to a check still in the library, from current learners and earlier cohorts alike,
+    each under an opaque learner key: what item analysis counts."""
+    require(permissions.may_analyse_items(actor), "Only leads and administrators see item analysis.")
+    checks = {check.id: check for lesson in library.lessons for check in lesson.checks}
+    rows = db.execute(
+        """SELECT 'p' || person_id, check_id, choices, correct FROM check_answer WHERE attempt = 1
+           UNION ALL
+           SELECT 'a' || cohort || '/' || learner, check_id, choices, correct FROM archived_check_answer""").fetchall()
+    return [item_analysis.FirstAnswer(learner, check_id, learning.recorded_choices(checks[check_id], json.loads(choices)),
+                                      bool(correct))
+            for learner, check_id, choices, correct in rows if check_id in checks]
+
+
+def archive_answers(db: Database, actor: Person, cohort: str, answers: list[tuple[str, Check, frozenset[str], datetime]]
+                    ) -> int:
+    """Keep an earlier cohort's first answers without a person: (learner label, check, choices, when).
+    Administrators only; a cohort's learner answers each check once."""
+    require(permissions.may_administer_accounts(actor), "Only an administrator archives answers.")
+    with write(db):
+        db.executemany(
+            """INSERT INTO archived_check_answer (cohort, learner, check_id, choices, correct, answered_at)
+               VALUES (?, ?, ?, ?, ?, ?)""",
+            [(cohort, learner, check.id, json.dumps(sorted(chosen)), int(learning.mark(check, chosen).correct),
+              iso(at)) for learner, check, chosen, at in answers])
+    return len(answers)

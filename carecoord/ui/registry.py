@@ -72,6 +72,8 @@ PAGES: tuple[PageSpec, ...] = (
              ":material/fact_check:"),
     PageSpec("carecoord/ui/app_pages/my_stories.py", "My stories", "Teach", _pages(FAMILY_FACULTY),
              ":material/history_edu:"),
+    PageSpec("carecoord/ui/app_pages/item_analysis.py", "Checks and review", "Team", _pages(LEAD, ADMIN),
+             ":material/query_stats:"),
     PageSpec("carecoord/ui/app_pages/people.py", "People", "Manage", _pages(ADMIN, LEAD), ":material/group:"),
     PageSpec("carecoord/ui/app_pages/practices.py", "Practices", "Manage", _pages(ADMIN), ":material/domain:"),
     PageSpec("carecoord/ui/app_pages/content_status.py", "Content", "Manage", _pages(ADMIN), ":material/library_books:"),
