@@ -257,13 +257,17 @@ def import_attempt(db: Database, actor: Person, person_id: int, case: Case, *, s
 # ---------------------------------------------------------------- evidence and insights
 
 
-def decisions_by_competency(db: Database, actor: Person, subject: Person) -> dict[str, int]:
-    """How many case decisions the person has made that evidence each competency (read with the library)."""
+def first_choices(db: Database, actor: Person, subject: Person) -> dict[str, str]:
+    """The option the person chose the first time they met each decision, over all their attempts: the evidence
+    (a replay is practice). Read with the library (`evidence.decisions_made`)."""
     require(permissions.may_view_person(actor, subject), "You may not see that person's case work.")
-    rows = db.query("""SELECT case_choice.decision_id, count(*) AS n FROM case_choice
-                       JOIN case_attempt ON case_attempt.id = case_choice.attempt_id
-                       WHERE case_attempt.person_id = ? GROUP BY case_choice.decision_id""", [subject.id])
-    return {r["decision_id"]: r["n"] for r in rows}
+    found: dict[str, str] = {}
+    for row in db.query("""SELECT case_choice.decision_id, case_choice.option_id FROM case_choice
+                           JOIN case_attempt ON case_attempt.id = case_choice.attempt_id
+                           WHERE case_attempt.person_id = ? ORDER BY case_choice.chosen_at, case_choice.id""",
+                        [subject.id]):
+        found.setdefault(row["decision_id"], row["option_id"])
+    return found
 
 
 def practice_choices(db: Database, actor: Person, practice_id: int, decision_ids: list[str]) -> dict[str, dict[str, int]]:

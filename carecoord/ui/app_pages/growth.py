@@ -1,11 +1,11 @@
 import streamlit as st
 
-from carecoord import charts, competency
+from carecoord import charts, competency, evidence
 from carecoord.limits import parse_id
 from carecoord.people import LEAD, TRAINEE
 from carecoord.permissions import PermissionDenied
-from carecoord.store import accounts, assessments
-from carecoord.ui import chart, content, session
+from carecoord.store import accounts, assessments, cases, learning
+from carecoord.ui import chart, content, evidence_widget, session
 from carecoord.wording import count
 
 run = session.page(TRAINEE, LEAD)
@@ -33,12 +33,25 @@ elif asked_id is not None and asked_id != me.id:
         st.error("You can only see your own growth.")
         st.stop()
 
+
+
+def show_evidence() -> None:
+    """Lessons and case decisions beside the ratings, each with how it counted."""
+    if framework is None:
+        return
+    st.header("Evidence from lessons and cases")
+    evidence_widget.show(framework, evidence.by_competency(
+        library, learning.progress(run.db, me, subject), learning.review_history(run.db, me, subject),
+        cases.first_choices(run.db, me, subject)), key=f"evidence-{subject.id}")
+
+
 history = assessments.domain_history(run.db, me, subject)
 if not history or framework is None:
     if subject.id == me.id and team:
         st.info("You have no submitted assessments yet. Choose a trainee above to see their growth.")
     else:
         st.info("No submitted assessments yet. Growth appears here after the first self-assessment.")
+    show_evidence()
     st.stop()
 
 names = {d.code: d.name for d in framework.domains}
@@ -68,3 +81,5 @@ if self_points:
 with st.expander("The chart as a table"):
     st.dataframe([{"Date": r["date"], "Round": r["round"], "Rated by": r["rater"], "Domain": r["domain"],
                    "Mean level": r["level"]} for r in rows], hide_index=True)
+
+show_evidence()

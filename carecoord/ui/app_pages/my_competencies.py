@@ -1,9 +1,9 @@
 import streamlit as st
 
-from carecoord import clock, competency
+from carecoord import clock, competency, evidence
 from carecoord.people import LEAD, TRAINEE
 from carecoord.store import assessments, cases, learning
-from carecoord.ui import content, registry, session
+from carecoord.ui import content, evidence_widget, registry, session
 from carecoord.ui.text import plain
 
 
@@ -18,13 +18,8 @@ framework = content.require_framework(library)
 levels = assessments.effective_levels(run.db, me, me, run.now)
 target = competency.target_for(framework, me.roles)
 progress = learning.progress(run.db, me, me)
-decisions_made = cases.decisions_by_competency(run.db, me, me)
-case_evidence: dict[str, int] = {}
-for case in library.cases:
-    for phase in case.phases:
-        for decision in phase.decisions:
-            for code in decision.competencies:
-                case_evidence[code] = case_evidence.get(code, 0) + decisions_made.get(decision.id, 0)
+supporting = evidence.by_competency(library, progress, learning.review_history(run.db, me, me),
+                                    cases.first_choices(run.db, me, me))
 st.write(f"Your target is **{target} {framework.levels[target - 1].name}** on every competency. "
          "A level counts from your self-assessments and your lead's observer ratings of the last year "
          "(see *How levels are worked out* below).")
@@ -84,7 +79,6 @@ rows = []
 for domain in framework.domains:
     for item in domain.competencies:
         current = levels.get(item.code)
-        evidence = [m.title for m in library.modules_building(item.code) if progress.module_complete(m)]
         rows.append({
             "Competency": f"{item.code} {item.name}",
             "Level now": _shown(current.level if current else None),
@@ -92,12 +86,13 @@ for domain in framework.domains:
             "From": SOURCE_LABELS[current.source] if current else "no rating yet",
             "Self": _shown(current.self_level if current else None),
             "Observer": _shown(current.observer_level if current else None),
-            "Completed modules that build it": "; ".join(evidence),
-            "Case decisions": case_evidence.get(item.code, 0),
+            "Lessons and cases": supporting[item.code].summary,
         })
-st.caption("Eight columns: on a narrow screen, scroll the table sideways; hover over a cell to read it whole.")
+st.caption("Seven columns: on a narrow screen, scroll the table sideways; hover over a cell to read it whole.")
 st.dataframe(rows, hide_index=True, column_config={"Competency": st.column_config.TextColumn(width="large"),
-                                                   "Completed modules that build it": st.column_config.TextColumn(
-                                                       width="large")})
+                                                   "Lessons and cases": st.column_config.TextColumn(width="medium")})
 with st.expander("How levels are worked out"):
     st.markdown(HOW_LEVELS_ARE_WORKED_OUT)
+
+st.header("Evidence from lessons and cases")
+evidence_widget.show(framework, supporting, key="my-evidence")
