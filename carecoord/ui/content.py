@@ -70,6 +70,9 @@ BASE_STYLE = """<style>
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #4A5857 !important; opacity: 1 !important; }
 [data-testid="stHeading"] h2 { font-size: 1.6rem; }
 [data-testid="stHeading"] h3 { font-size: 1.3rem; }
+/* A link in a page (a lesson, a search result) wraps instead of being cut off on a phone. */
+[data-testid="stMain"] [data-testid="stPageLink-NavLink"] > span, [data-testid="stMain"] [data-testid="stPageLink-NavLink"] p {
+  white-space: normal; }
 /* A chart drawn twice by chart.show_fitted: the wide form on a laptop, the narrow one on a phone. */
 @media (max-width: 640px) { [class*="st-key-wide-"] { display: none; } }
 @media (min-width: 641px) { [class*="st-key-narrow-"] { display: none; } }

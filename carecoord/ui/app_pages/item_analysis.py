@@ -21,7 +21,7 @@ if led:
         st.caption(f"No one in {plain(practice.name)} has answered a review question yet. Questions a coordinator "
                    "gets wrong come back on My learning after 1, 3, 7, 21 and 60 days.")
     else:
-        st.caption(f"Questions {plain(practice.name)}'s coordinators got wrong come back on My learning after 1, 3, "
+        st.caption(f"Questions the coordinators of {plain(practice.name)} got wrong come back on My learning after 1, 3, "
                    "7, 21 and 60 days. The share right on review is how much of what was once missed was then "
                    "remembered.")
         st.dataframe(table_rows({"Module": f"{r.module.order}. {r.module.title}", "Review answers": r.answered,
