@@ -74,9 +74,41 @@ def flags_before(case: Case, phase: Phase, choices: dict[str, str]) -> set[str]:
     return {flag for p, _, option in chosen_options(case, choices) if p in earlier for flag in option.sets}
 
 
+def all_flags(case: Case, choices: dict[str, str]) -> set[str]:
+    return {flag for _, _, option in chosen_options(case, choices) for flag in option.sets}
+
+
+def holds(when: tuple[str, ...], flags: set[str]) -> bool:
+    """Whether a condition holds: every term's flag set, or not set for a "not" term."""
+    return all((term[4:] not in flags) if term.startswith("not ") else (term in flags) for term in when)
+
+
 def consequences_for(case: Case, phase: Phase, choices: dict[str, str]) -> list[str]:
     flags = flags_before(case, phase, choices)
-    return [c.text for c in phase.consequences if c.when in flags]
+    return [c.text for c in phase.consequences if holds(c.when, flags)]
+
+
+def outcomes_for(case: Case, choices: dict[str, str]) -> list[str]:
+    """How things turned out, read from every choice of the attempt (shown with the summary)."""
+    flags = all_flags(case, choices)
+    return [c.text for c in case.outcomes if holds(c.when, flags)]
+
+
+def as_shown(case: Case, phase: Phase, choices: dict[str, str]) -> Phase:
+    """The phase as this attempt's earlier choices left it: the map's people and links, the plan's items and
+    the options each decision offers, each kept only while its condition holds."""
+    flags = flags_before(case, phase, choices)
+    nodes = tuple(n for n in phase.care_map.nodes if holds(n.when, flags))
+    present = {n.id for n in nodes} | {CHILD}
+    links = tuple(link for link in phase.care_map.links
+                  if holds(link.when, flags) and link.source in present and link.to in present)
+    actions = tuple(a for a in phase.plan_of_care.actions if holds(a.when, flags))
+    decisions = tuple(d.model_copy(update={"options": tuple(o for o in d.options if holds(o.when, flags))})
+                      for d in phase.decisions)
+    return phase.model_copy(update={
+        "care_map": phase.care_map.model_copy(update={"nodes": nodes, "links": links}),
+        "plan_of_care": phase.plan_of_care.model_copy(update={"actions": actions}),
+        "decisions": decisions})
 
 
 def phase_done(phase: Phase, choices: dict[str, str]) -> bool:

@@ -471,6 +471,30 @@ def _load_tracks(root: Path, module_ids: set[str], ids: _Ids, collect) -> list[T
         return []
 
 
+def _phase_conditions(phase: Phase) -> list[tuple[tuple, tuple[str, ...]]]:
+    """Every condition in a phase, with where it is in the file."""
+    found = [(("consequences", i, "when"), c.when) for i, c in enumerate(phase.consequences)]
+    found += [(("decisions", d, "options", o, "when"), option.when)
+              for d, decision in enumerate(phase.decisions) for o, option in enumerate(decision.options)]
+    found += [(("plan_of_care", "actions", i, "when"), a.when) for i, a in enumerate(phase.plan_of_care.actions)]
+    found += [(("care_map", "nodes", i, "when"), n.when) for i, n in enumerate(phase.care_map.nodes)]
+    found += [(("care_map", "links", i, "when"), link.when) for i, link in enumerate(phase.care_map.links)]
+    return [(where, when) for where, when in found if when]
+
+
+def _check_conditions(source: _Source, conditions, flags: set[str], from_where: str) -> None:
+    """Refuse a condition on a flag no option can have set by then, or one that can never hold."""
+    for where, when in conditions:
+        field = ".".join(str(part) for part in where)
+        wanted = {term.removeprefix("not ") for term in when}
+        for flag in sorted(wanted - flags):
+            raise source.problem(source.line_of(where), field,
+                                 f"flag {flag!r} is not set by any option of {from_where}")
+        for flag in sorted(flag for flag in wanted if flag in when and f"not {flag}" in when):
+            raise source.problem(source.line_of(where), field,
+                                 f"this condition can never hold: it needs {flag!r} both set and not set")
+
+
 def _load_cases(root: Path, codes: set[str], retired_codes: set[str], ids: _Ids, collect) -> list[Case]:
     cases: list[Case] = []
     base = root / "cases"
@@ -501,15 +525,17 @@ def _load_cases(root: Path, codes: set[str], retired_codes: set[str], ids: _Ids,
         flags_so_far: set[str] = set()
         for phase, phase_source in phases:
             try:
-                for index, consequence in enumerate(phase.consequences):
-                    if consequence.when not in flags_so_far:
-                        raise phase_source.problem(
-                            phase_source.line_of(("consequences", index, "when")), f"consequences.{index}.when",
-                            f"flag {consequence.when!r} is not set by any option of an earlier phase")
+                _check_conditions(phase_source, _phase_conditions(phase), flags_so_far, "an earlier phase")
                 kept.append(phase)
             except _FileProblem as problem:
                 collect(problem)
             flags_so_far |= {flag for d in phase.decisions for o in d.options for flag in o.sets}
+        try:
+            _check_conditions(source, [(("outcomes", i, "when"), o.when) for i, o in enumerate(meta.outcomes)],
+                              flags_so_far, "any phase")
+        except _FileProblem as problem:
+            collect(problem)
+            continue
         cases.append(Case(**meta.model_dump(), intro=source.body, path=source.rel, content_hash=source.content_hash,
                           phases=tuple(kept)))
     return cases

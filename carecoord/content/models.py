@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 CODE_PATTERN = r"^[A-Z]{2}[0-9]{1,2}$"
@@ -342,10 +343,29 @@ SECTOR_LABELS = {
 CHILD = "child"
 
 
+_TERM = re.compile(r"^(not )?[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+def _as_terms(value: object) -> object:
+    """`when: flag`, `when: "not flag"` or `when: [flag-a, "not flag-b"]` (all must hold), as a tuple of terms."""
+    terms = (value,) if isinstance(value, str) else value
+    if isinstance(terms, (list, tuple)):
+        for term in terms:
+            if not isinstance(term, str) or not _TERM.match(term):
+                raise ValueError(f"a condition is a flag id or 'not ' and a flag id, not {term!r}")
+        return tuple(terms)
+    return value
+
+
+# A condition on the case's state: every term holds (a flag set by an earlier choice, or "not" one).
+When = Annotated[tuple[str, ...], BeforeValidator(_as_terms)]
+
+
 class MapNode(Strict):
     id: str = Field(pattern=ID_PATTERN)
     label: str = Field(min_length=1)
     sector: Sector
+    when: When = ()  # on the map only while this holds
 
 
 class MapLink(Strict):
@@ -355,6 +375,7 @@ class MapLink(Strict):
     to: str
     label: str = ""
     quality: Literal["strong", "ok", "strained", "missing"] | None = None
+    when: When = ()
 
 
 class CareMap(Strict):
@@ -388,6 +409,7 @@ class PlanAction(Strict):
     kind: Literal["family_goal", "team_concern"]
     owner: str = Field(min_length=1)
     status: Literal["not_started", "in_progress", "done"]
+    when: When = ()  # in the plan only while this holds
 
 
 class PlanOfCare(Strict):
@@ -402,6 +424,7 @@ class Option(Strict):
     feedback: str = Field(min_length=1)
     sets: tuple[str, ...] = ()
     fixed_order: bool = False
+    when: When = ()  # offered only while this holds
 
 
 class Decision(Strict):
@@ -412,8 +435,10 @@ class Decision(Strict):
 
     @model_validator(mode="after")
     def _has_a_strong_option(self) -> Decision:
-        if not any(o.alignment == "strong" for o in self.options):
-            raise ValueError("needs at least one option with alignment 'strong'")
+        # Whatever happened before, the decision offers a real choice with a sound way through it.
+        always = [o for o in self.options if not o.when]
+        if len(always) < 2 or not any(o.alignment == "strong" for o in always):
+            raise ValueError("needs at least two options without a 'when', one of them with alignment 'strong'")
         return self
 
     def option(self, option_id: str) -> Option | None:
@@ -421,7 +446,7 @@ class Decision(Strict):
 
 
 class Consequence(Strict):
-    when: str = Field(pattern=ID_PATTERN)
+    when: When = Field(min_length=1)
     text: str = Field(min_length=1)
 
 
@@ -461,6 +486,7 @@ class CaseMeta(FolderHead):
 
     child: str = Field(min_length=1)
     family: str = Field(min_length=1)
+    outcomes: tuple[Consequence, ...] = ()  # shown with the summary, read from every choice made
 
 
 class Case(CaseMeta, FromFile):

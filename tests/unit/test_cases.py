@@ -68,7 +68,7 @@ def test_link_ends_must_be_nodes(root):
 def test_a_decision_needs_a_strong_option(root):
     errors = errors_after(root, "02-two.md", PHASE_TWO.replace("text: Meet the nurse, alignment: strong",
                                                                "text: Meet the nurse, alignment: partial"))
-    assert len(errors) == 1 and "at least one option with alignment 'strong'" in errors[0]
+    assert len(errors) == 1 and "one of them with alignment 'strong'" in errors[0]
 
 
 def test_map_change_between_phases(case):
@@ -216,3 +216,80 @@ def test_the_care_map_can_be_narrowed_to_sectors_keys_its_colours_and_names_who_
     assert dot.count('style="rounded,filled,dashed"') == len(alone)
     rows = {row["Who"]: row["Linked with"] for row in rules.care_map_rows(full)}
     assert all(rows[label] == "no one yet" for label in alone)
+
+
+# ---------------------------------------------------------------- state: later phases read earlier choices
+
+STATEFUL_TWO = (PHASE_TWO
+                .replace("    - {id: school, label: School nurse, sector: school}\n",
+                         "    - {id: school, label: School nurse, sector: school}\n"
+                         "    - {id: ei, label: Early intervention, sector: early_intervention, when: asked-family}\n")
+                .replace("    - {from: school, to: child, label: daily}\n",
+                         "    - {from: school, to: child, label: daily}\n"
+                         "    - {from: ei, to: mum, label: home visits, when: asked-family}\n"
+                         "    - {from: gp, to: school, label: two plans, quality: strained, when: [chart-only, \"not asked-family\"]}\n")
+                .replace("    - {action: IEP, kind: family_goal, owner: Family, status: not_started}\n",
+                         "    - {action: IEP, kind: family_goal, owner: Family, status: not_started}\n"
+                         "    - {action: No seizure plan at school yet, kind: team_concern, owner: Coordinator, "
+                         "status: not_started, when: chart-only}\n")
+                .replace("      - {id: test-d3-b, text: Send the chart, alignment: weak, feedback: No.}\n",
+                         "      - {id: test-d3-b, text: Send the chart, alignment: weak, feedback: No.}\n"
+                         "      - {id: test-d3-c, text: Ask the family to bring Mum's notes, alignment: partial, "
+                         "feedback: Maybe., when: asked-family}\n"))
+
+
+def test_later_phases_read_the_state_left_by_earlier_choices(root):
+    (root / "cases" / "01-test-case" / "02-two.md").write_text(STATEFUL_TWO)
+    library = load_library(root)
+    assert library.errors == ()
+    case = library.case("test-case")
+    two = case.phases[1]
+    asked = rules.as_shown(case, two, {"test-d1": "test-d1-a"})
+    chart = rules.as_shown(case, two, {"test-d1": "test-d1-b"})
+    assert [n.id for n in asked.care_map.nodes] == ["mum", "gp", "school", "ei"]
+    assert [n.id for n in chart.care_map.nodes] == ["mum", "gp", "school"]
+    assert [(link.source, link.to) for link in asked.care_map.links] == [("school", "child"), ("ei", "mum")]
+    assert [(link.source, link.to) for link in chart.care_map.links] == [("school", "child"), ("gp", "school")]
+    assert [a.action for a in chart.plan_of_care.actions] == ["IEP", "No seizure plan at school yet"]
+    assert [a.action for a in asked.plan_of_care.actions] == ["IEP"]
+    assert [o.id for o in asked.decisions[0].options] == ["test-d3-a", "test-d3-b", "test-d3-c"]
+    assert [o.id for o in chart.decisions[0].options] == ["test-d3-a", "test-d3-b"]
+    assert two.decisions[0].options[2].id == "test-d3-c"  # the phase itself is unchanged
+
+
+@pytest.mark.parametrize(("replace", "expected"), [
+    ("when: asked-family}\n", "care_map.nodes.3.when: flag 'never-set' is not set by any option of an earlier phase"),
+    ('when: [chart-only, "not asked-family"]', "care_map.links.2.when: this condition can never hold: it needs "
+                                               "'chart-only' both set and not set"),
+])
+def test_validate_refuses_unknown_flags_and_impossible_conditions_with_the_line(root, replace, expected):
+    text = STATEFUL_TWO.replace(replace, "when: never-set}\n" if "never-set" in expected else
+                                'when: [chart-only, "not chart-only"]', 1)
+    errors = errors_after(root, "02-two.md", text)
+    assert len(errors) == 1 and errors[0].startswith("cases/01-test-case/02-two.md:") and errors[0].endswith(expected)
+
+
+def test_a_condition_is_a_flag_or_not_a_flag(root):
+    errors = errors_after(root, "02-two.md", STATEFUL_TWO.replace("when: chart-only}", "when: \"chart-only OR 1=1\"}"))
+    assert len(errors) == 1 and "a condition is a flag id or 'not ' and a flag id" in errors[0]
+
+
+def test_a_decision_keeps_two_options_offered_whatever_happened(root):
+    text = STATEFUL_TWO.replace("{id: test-d3-b, text: Send the chart, alignment: weak, feedback: No.}",
+                                "{id: test-d3-b, text: Send the chart, alignment: weak, feedback: No., when: chart-only}")
+    errors = errors_after(root, "02-two.md", text)
+    assert len(errors) == 1 and "needs at least two options without a 'when'" in errors[0]
+
+
+def test_outcomes_read_every_choice_and_are_checked_like_any_condition(root):
+    head = root / "cases" / "01-test-case" / "case.md"
+    text = head.read_text()
+    head.write_text(text.replace("---\n", "---\noutcomes:\n  - {when: asked-family, text: Mum kept the map.}\n"
+                                          "  - {when: \"not asked-family\", text: The map went in a drawer.}\n", 1))
+    case = load_library(root).case("test-case")
+    assert rules.outcomes_for(case, {"test-d1": "test-d1-a"}) == ["Mum kept the map."]
+    assert rules.outcomes_for(case, {"test-d1": "test-d1-b"}) == ["The map went in a drawer."]
+    head.write_text(text.replace("---\n", "---\noutcomes:\n  - {when: nobody-sets, text: Never.}\n", 1))
+    errors = [str(e) for e in load_library(root).errors]
+    assert len(errors) == 1 and errors[0].startswith("cases/01-test-case/case.md:")
+    assert errors[0].endswith("outcomes.0.when: flag 'nobody-sets' is not set by any option of any phase")

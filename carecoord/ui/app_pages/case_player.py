@@ -61,6 +61,10 @@ if attempt.completed:
     left.metric("Strongly aligned choices", strong)
     middle.metric("Partly aligned", partial)
     right.metric("Weakly aligned", weak)
+    if outcomes := rules.outcomes_for(case, attempt.choices):
+        st.header("How things turned out")
+        for text in outcomes:
+            st.info(text, icon=":material/history:")
     st.header("Your choices")
     st.table([{"Phase": p.title, "Decision": d.prompt, "You chose": o.text, "Alignment": o.alignment.capitalize()}
               for p, d, o in rules.chosen_options(case, attempt.choices)])
@@ -80,6 +84,7 @@ if attempt.completed:
     st.stop()
 
 phase = rules.resume_phase(case, attempt.phase_reached)
+shown_phase = rules.as_shown(case, phase, attempt.choices)  # what earlier choices left: map, plan, options
 number = case.phases.index(phase) + 1
 st.caption(f"{plain(case.title)} · phase {number} of {len(case.phases)} · {case.child}, {phase.age} · "
            f"{phase.setting}")
@@ -90,7 +95,7 @@ content.markdown(phase.id, phase.content_hash, phase.body)
 
 before = rules.previous_phase(case, phase)
 if before is not None:
-    change = rules.map_change(before.care_map, phase.care_map)
+    change = rules.map_change(rules.as_shown(case, before, attempt.choices).care_map, shown_phase.care_map)
     st.header("What changed since the last phase")
     if change.unchanged:
         st.write("The same people and services are around the family.")
@@ -111,17 +116,17 @@ if phase.map_exercise is not None:
     st.write(phase.map_exercise.prompt)
     if exercise_open:
         with st.form(f"map-{attempt.id}-{phase.id}"):
-            picked = st.multiselect("Who belongs on the map now?", rules.map_exercise_choices(phase),
+            picked = st.multiselect("Who belongs on the map now?", rules.map_exercise_choices(shown_phase),
                                     placeholder="Choose people and services")
             if st.form_submit_button("Check my map", type="primary"):
                 try:
-                    cases.answer_map_exercise(run.db, run.person, attempt.id, phase, set(picked), run.now)
+                    cases.answer_map_exercise(run.db, run.person, attempt.id, shown_phase, set(picked), run.now)
                     st.rerun()
                 except cases.CaseError as error:
                     st.error(str(error))
         st.caption("The family's care map is shown once you have checked yours.")
     else:
-        result = rules.mark_map_exercise(phase, set(attempt.map_answers[phase.id]))
+        result = rules.mark_map_exercise(shown_phase, set(attempt.map_answers[phase.id]))
         st.write(f"You found {len(result.found)} of {len(result.found) + len(result.missed)} on the family's map.")
         if result.missed:
             st.markdown("**You left out:** " + "; ".join(result.missed))
@@ -130,24 +135,25 @@ if phase.map_exercise is not None:
 
 if not exercise_open:
     st.header("The care map")
-    present = [sector for sector in rules.SECTOR_LABELS if any(n.sector == sector for n in phase.care_map.nodes)]
+    care_map = shown_phase.care_map
+    present = [sector for sector in rules.SECTOR_LABELS if any(n.sector == sector for n in care_map.nodes)]
     shown = st.pills("Sectors on the map (fewer sectors, larger labels)", present, default=present,
                      selection_mode="multi", format_func=rules.SECTOR_LABELS.get, key=f"sectors-{phase.id}")
     if not shown:
         st.info("Choose at least one sector to draw the map.")
     else:
-        st.graphviz_chart(rules.care_map_dot(rules.only_sectors(phase.care_map, set(shown)), case.child))
+        st.graphviz_chart(rules.care_map_dot(rules.only_sectors(care_map, set(shown)), case.child))
     st.html(rules.sector_key_html(present))  # the colour key: constant sector names and colours only
-    alone = rules.unlinked(phase.care_map)
-    st.caption(rules.alt_text(phase.care_map, case.child) + " Thick lines are strong links, dashed orange lines "
+    alone = rules.unlinked(care_map)
+    st.caption(rules.alt_text(care_map, case.child) + " Thick lines are strong links, dashed orange lines "
                "strained ones and dotted red lines missing ones."
                + (f" Dashed boxes have no link to anyone yet ({'; '.join(alone)}): on the map, not yet working "
                   "with the others." if alone else ""))
     with st.expander("The care map as a table"):
-        st.dataframe(rules.care_map_rows(phase.care_map), hide_index=True)
+        st.dataframe(rules.care_map_rows(care_map), hide_index=True)
 
     st.header("The shared plan of care")
-    summary = phase.plan_of_care.medical_summary
+    summary = shown_phase.plan_of_care.medical_summary
     st.markdown("\n".join(f"- **{label}:** {'; '.join(items) or 'none recorded'}" for label, items in
                           (("Diagnoses", summary.diagnoses), ("Medicines", summary.medications),
                            ("Allergies", summary.allergies), ("Equipment", summary.equipment))))
@@ -155,16 +161,16 @@ if not exercise_open:
         st.warning(f"**In an emergency:** {summary.emergency}", icon=":material/emergency:")
     # A table that wraps: an action is a sentence, and a scrolling grid cut it off mid-word.
     st.table([{"Action": a.action, "Kind": "Family goal" if a.kind == "family_goal" else "Team concern",
-               "Owner": a.owner, "Status": a.status.replace("_", " ")} for a in phase.plan_of_care.actions])
+               "Owner": a.owner, "Status": a.status.replace("_", " ")} for a in shown_phase.plan_of_care.actions])
 
     st.header("Your decisions")
-    for decision in phase.decisions:
+    for decision, offered in zip(phase.decisions, shown_phase.decisions):
         with st.container(border=True):
             st.markdown(f"**{decision.prompt}**")
             chosen = decision.option(attempt.choices.get(decision.id, ""))
             if chosen is None:
                 with st.form(f"decide-{attempt.id}-{decision.id}"):
-                    shown = ordering.shown_order(run.person.id, decision.id, decision.options)
+                    shown = ordering.shown_order(run.person.id, decision.id, offered.options)
                     pick = st.radio("What do you do?", [o.id for o in shown], index=None,
                                     format_func=lambda oid, d=decision: d.option(oid).text, key=f"pick-{decision.id}")
                     if st.form_submit_button("Choose"):
@@ -178,7 +184,7 @@ if not exercise_open:
                 badge(chosen.alignment)
                 st.write(chosen.feedback)
                 with st.expander("The other options"):
-                    for other in ordering.shown_order(run.person.id, decision.id, decision.options):
+                    for other in ordering.shown_order(run.person.id, decision.id, offered.options):
                         if other.id != chosen.id:
                             st.markdown(f"*{other.text}* ({other.alignment}): {other.feedback}")
 
