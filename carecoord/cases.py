@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import textwrap
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
-from carecoord.content.models import CHILD, SECTOR_LABELS, CareMap, Case, Decision, Option, Phase
+from carecoord.content.models import CHILD, SECTOR_LABELS, CareMap, Case, Decision, Option, Phase, PlanOfCare
 
 ALIGNMENT_ORDER = ("strong", "partial", "weak")
 
@@ -95,9 +97,13 @@ def outcomes_for(case: Case, choices: dict[str, str]) -> list[str]:
 
 
 def as_shown(case: Case, phase: Phase, choices: dict[str, str]) -> Phase:
-    """The phase as this attempt's earlier choices left it: the map's people and links, the plan's items and
-    the options each decision offers, each kept only while its condition holds."""
-    flags = flags_before(case, phase, choices)
+    """The phase as this attempt's earlier choices left it."""
+    return in_state(phase, flags_before(case, phase, choices))
+
+
+def in_state(phase: Phase, flags: set[str]) -> Phase:
+    """The phase with these flags raised: the map's people and links, the plan's items, the options each
+    decision offers and the consequences, each kept only while its condition holds."""
     nodes = tuple(n for n in phase.care_map.nodes if holds(n.when, flags))
     present = {n.id for n in nodes} | {CHILD}
     links = tuple(link for link in phase.care_map.links
@@ -108,11 +114,75 @@ def as_shown(case: Case, phase: Phase, choices: dict[str, str]) -> Phase:
     return phase.model_copy(update={
         "care_map": phase.care_map.model_copy(update={"nodes": nodes, "links": links}),
         "plan_of_care": phase.plan_of_care.model_copy(update={"actions": actions}),
-        "decisions": decisions})
+        "decisions": decisions, "consequences": tuple(c for c in phase.consequences if holds(c.when, flags))})
 
 
-def phase_done(phase: Phase, choices: dict[str, str]) -> bool:
+def phase_done(phase: Phase, choices: dict[str, str], drafts: Mapping[str, PlanDraft] | None = None) -> bool:
+    """Every decision made and, where the phase asks for one, the plan drafted and compared."""
+    if phase.plan_exercise is not None:
+        draft = (drafts or {}).get(phase.id)
+        if draft is None or draft.comparison is None:
+            return False
     return all(d.id in choices for d in phase.decisions)
+
+
+# ---------------------------------------------------------------- the plan the trainee drafts
+
+MAX_DRAFT_CHARS = 3000  # each of the three boxes
+MAX_DRAFT_ACTIONS = 15
+COMPARE_MARKS = {"yes": "In my draft", "partly": "Partly", "no": "Not in my draft"}
+
+
+@dataclass(frozen=True)
+class DraftAction:
+    action: str
+    who: str
+    by_when: str
+
+
+@dataclass(frozen=True)
+class PlanDraft:
+    phase_id: str
+    family_goals: str
+    team_concerns: str
+    actions: tuple[DraftAction, ...]
+    drafted_at: datetime
+    comparison: dict[str, str] | None = None  # the case plan's action text -> a COMPARE_MARKS key
+    compared_at: datetime | None = None
+
+
+def parse_actions(text: str) -> tuple[DraftAction, ...]:
+    """The actions box: one action per line, "what; who; by when". Raises ValueError naming the line."""
+    found = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [part.strip() for part in line.split(";")]
+        if len(parts) != 3 or not all(parts):
+            raise ValueError(f"Line {number}: write the action, who does it and by when, separated by two "
+                             f"semicolons (for example: Book the school meeting; Ana; by 1 March).")
+        found.append(DraftAction(*parts))
+    if not found:
+        raise ValueError("Write at least one action: what; who; by when.")
+    if len(found) > MAX_DRAFT_ACTIONS:
+        raise ValueError(f"Keep to {MAX_DRAFT_ACTIONS} actions or fewer: a plan a family can hold.")
+    return tuple(found)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    covered: int
+    partly: int
+    missed: int
+    total: int
+
+
+def compare(draft: PlanDraft, plan: PlanOfCare) -> Comparison | None:
+    """How the draft compared with the case's plan, item by item, as the trainee marked it."""
+    if draft.comparison is None:
+        return None
+    marks = [draft.comparison.get(a.action, "no") for a in plan.actions]
+    return Comparison(marks.count("yes"), marks.count("partly"), marks.count("no"), len(marks))
 
 
 def resume_phase(case: Case, reached_index: int) -> Phase:

@@ -461,6 +461,12 @@ class MapExercise(Strict):
     distractors: tuple[Distractor, ...] = Field(min_length=1)
 
 
+class PlanExercise(Strict):
+    """The trainee drafts the shared plan of care before seeing the team's, then compares the two."""
+
+    prompt: str = Field(min_length=1)
+
+
 class PhaseMeta(Strict):
     id: str = Field(pattern=ID_PATTERN)
     order: int = Field(ge=0)
@@ -472,6 +478,7 @@ class PhaseMeta(Strict):
     decisions: tuple[Decision, ...] = ()
     consequences: tuple[Consequence, ...] = ()
     map_exercise: MapExercise | None = None
+    plan_exercise: PlanExercise | None = None
     reflections: tuple[str, ...] = ()
     renamed_from: tuple[str, ...] = ()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 
@@ -35,6 +35,7 @@ class Attempt:
     choices: dict[str, str]  # decision id -> option id
     reflections: dict[tuple[str, int], str]  # (phase id, prompt index) -> text
     map_answers: dict[str, list[str]]  # phase id -> labels picked
+    plan_drafts: dict[str, rules.PlanDraft] = field(default_factory=dict)  # phase id -> the trainee's draft
 
     @property
     def completed(self) -> bool:
@@ -49,10 +50,19 @@ def _attempt(db: Database, row: dict) -> Attempt:
                                      [row["id"]])}
     maps = {r["phase_id"]: json.loads(r["picked"])
             for r in db.query("SELECT phase_id, picked FROM case_map_answer WHERE attempt_id = ?", [row["id"]])}
+    drafts = {r["phase_id"]: _draft(r) for r in db.query("SELECT * FROM case_plan_draft WHERE attempt_id = ?",
+                                                          [row["id"]])}
     return Attempt(id=row["id"], person_id=row["person_id"], case_id=row["case_id"],
                    phase_reached=row["phase_reached"], started_at=parse(row["started_at"]),
                    completed_at=parse(row["completed_at"]), choices=choices, reflections=reflections,
-                   map_answers=maps)
+                   map_answers=maps, plan_drafts=drafts)
+
+
+def _draft(row: dict) -> rules.PlanDraft:
+    return rules.PlanDraft(
+        phase_id=row["phase_id"], family_goals=row["family_goals"], team_concerns=row["team_concerns"],
+        actions=tuple(rules.DraftAction(*a) for a in json.loads(row["actions"])), drafted_at=parse(row["drafted_at"]),
+        comparison=json.loads(row["comparison"]) if row["comparison"] else None, compared_at=parse(row["compared_at"]))
 
 
 def latest_attempt(db: Database, person: Person, case_id: str) -> Attempt | None:
@@ -137,12 +147,62 @@ def answer_map_exercise(db: Database, person: Person, attempt_id: int, phase: Ph
     return result
 
 
+def draft_plan(db: Database, person: Person, attempt_id: int, phase: Phase, family_goals: str, team_concerns: str,
+               actions: str, now: datetime) -> rules.PlanDraft:
+    """Keep the trainee's own shared plan of care for a phase that asks for one (once per attempt: it is their
+    answer before they saw the team's plan)."""
+    row = _own(db, person, attempt_id)
+    if row["completed_at"]:
+        raise CaseError("This attempt is finished; start a replay to draft again.")
+    if phase.plan_exercise is None:
+        raise CaseError("This phase does not ask for a plan.")
+    goals, concerns = family_goals.strip(), team_concerns.strip()
+    if not goals:
+        raise CaseError("Write the family's goals, in their words.", "family_goals")
+    if not concerns:
+        raise CaseError("Write the team's concerns.", "team_concerns")
+    for text, name in ((goals, "family_goals"), (concerns, "team_concerns"), (actions, "actions")):
+        if len(text) > rules.MAX_DRAFT_CHARS:
+            raise CaseError(f"Keep each box under {rules.MAX_DRAFT_CHARS} characters.", name)
+    try:
+        parsed = rules.parse_actions(actions)
+    except ValueError as error:
+        raise CaseError(str(error), "actions") from error
+    with write(db):
+        if db.execute("SELECT 1 FROM case_plan_draft WHERE attempt_id = ? AND phase_id = ?",
+                      [attempt_id, phase.id]).fetchone():
+            raise CaseError("You have already drafted this plan in this attempt.")
+        db.execute("""INSERT INTO case_plan_draft (attempt_id, phase_id, family_goals, team_concerns, actions,
+                          drafted_at) VALUES (?, ?, ?, ?, ?, ?)""",
+                   [attempt_id, phase.id, goals, concerns,
+                    json.dumps([[a.action, a.who, a.by_when] for a in parsed]), iso(now)])
+    return rules.PlanDraft(phase.id, goals, concerns, parsed, now)
+
+
+def compare_plan(db: Database, person: Person, attempt_id: int, phase: Phase, marks: dict[str, str],
+                 now: datetime) -> None:
+    """Keep the trainee's item-by-item comparison of their draft with the plan the case holds (as shown)."""
+    _own(db, person, attempt_id)
+    wanted = [a.action for a in phase.plan_of_care.actions]
+    if set(marks) != set(wanted) or not set(marks.values()) <= set(rules.COMPARE_MARKS):
+        raise CaseError("Mark every item of the team's plan.")
+    with write(db):
+        changed = db.execute(
+            """UPDATE case_plan_draft SET comparison = ?, compared_at = ?
+               WHERE attempt_id = ? AND phase_id = ? AND comparison IS NULL""",
+            [json.dumps({item: marks[item] for item in wanted}), iso(now), attempt_id, phase.id]).rowcount
+        if changed != 1:
+            raise CaseError("Draft the plan first; a comparison is saved once.")
+
+
 def advance(db: Database, person: Person, attempt_id: int, case: Case, now: datetime) -> None:
-    """Move on from the phase reached once its decisions are made; after the last phase, complete."""
+    """Move on from the phase reached once its decisions are made (and its plan drafted and compared, where it
+    asks for one); after the last phase, complete."""
     attempt = _attempt(db, _own(db, person, attempt_id))
     phase = rules.resume_phase(case, attempt.phase_reached)
-    if not rules.phase_done(phase, attempt.choices):
-        raise CaseError("Make every decision in this phase before moving on.")
+    if not rules.phase_done(phase, attempt.choices, attempt.plan_drafts):
+        raise CaseError("Make every decision in this phase (and draft and compare the plan, where it asks) "
+                        "before moving on.")
     with write(db):
         if attempt.phase_reached >= len(case.phases) - 1:
             db.execute("UPDATE case_attempt SET completed_at = ? WHERE id = ? AND completed_at IS NULL",

@@ -46,6 +46,9 @@ EXPORT: dict[str, str] = {
                        JOIN case_attempt a ON a.id = c.attempt_id WHERE a.person_id = :id""",
     "case_reflections": """SELECT r.attempt_id, r.phase_id, r.prompt_index, r.text, r.updated_at FROM case_reflection r
                            JOIN case_attempt a ON a.id = r.attempt_id WHERE a.person_id = :id""",
+    "case_plan_drafts": """SELECT d.attempt_id, d.phase_id, d.family_goals, d.team_concerns, d.actions, d.drafted_at,
+                                  d.comparison, d.compared_at FROM case_plan_draft d
+                           JOIN case_attempt a ON a.id = d.attempt_id WHERE a.person_id = :id""",
     "learning_plan": """SELECT module_id, track_id, due_on, assigned_at, removed_at FROM plan_item WHERE person_id = :id""",
     "stories_written": """SELECT id AS story_id, status, title, body, stage, questions, intended, consent_scope,
                                  consent_credit, consent_edit, consented_at, created_at, saved_at, submitted_at,

@@ -293,3 +293,59 @@ def test_outcomes_read_every_choice_and_are_checked_like_any_condition(root):
     errors = [str(e) for e in load_library(root).errors]
     assert len(errors) == 1 and errors[0].startswith("cases/01-test-case/case.md:")
     assert errors[0].endswith("outcomes.0.when: flag 'nobody-sets' is not set by any option of any phase")
+
+
+# ---------------------------------------------------------------- the plan the trainee drafts
+
+def test_actions_are_parsed_one_per_line_with_who_and_when():
+    assert rules.parse_actions("Book the meeting; Ana; by Friday\n\n Call neurology ;Coordinator; this week ") == (
+        rules.DraftAction("Book the meeting", "Ana", "by Friday"),
+        rules.DraftAction("Call neurology", "Coordinator", "this week"))
+    for bad, said in (("Book the meeting; Ana", "Line 1"), ("a; b; c\nx;;y", "Line 2"), ("  \n", "at least one"),
+                      ("a; b; c\n" * 16, "15 actions or fewer")):
+        with pytest.raises(ValueError, match=said):
+            rules.parse_actions(bad)
+
+
+@pytest.fixture
+def planning_case(root):
+    phase_two = root / "cases" / "01-test-case" / "02-two.md"
+    phase_two.write_text(PHASE_TWO.replace("decisions:\n", "plan_exercise:\n  prompt: Draft the plan first.\n"
+                                                         "decisions:\n", 1))
+    library = load_library(root)
+    assert library.errors == ()
+    return library.case("test-case")
+
+
+def test_a_phase_with_a_plan_exercise_needs_the_draft_and_the_comparison(db, now, planning_case, people):
+    case, t1 = planning_case, people["tr1"]
+    one, two = case.phases
+    attempt = S.start_attempt(db, t1, case, now)
+    S.choose(db, t1, attempt.id, one, one.decisions[0], "test-d1-a", now)
+    S.choose(db, t1, attempt.id, one, one.decisions[1], "test-d2-a", now)
+    S.advance(db, t1, attempt.id, case, now)
+    S.choose(db, t1, attempt.id, two, two.decisions[0], "test-d3-a", now)
+    with pytest.raises(S.CaseError, match="draft and compare the plan"):
+        S.advance(db, t1, attempt.id, case, now)
+    with pytest.raises(S.CaseError, match="family's goals") as refused:
+        S.draft_plan(db, t1, attempt.id, two, " ", "Seizures at school", "a; b; c", now)
+    assert refused.value.field == "family_goals"
+    with pytest.raises(S.CaseError, match="Line 1"):
+        S.draft_plan(db, t1, attempt.id, two, "Go to school", "Seizures at school", "Meet the nurse", now)
+    with pytest.raises(S.CaseError, match="Draft the plan first"):
+        S.compare_plan(db, t1, attempt.id, two, {"IEP": "yes"}, now)
+    S.draft_plan(db, t1, attempt.id, two, "She wants to go to school with her friends", "Seizures at school",
+                 "Meet the school nurse; Coordinator; before term", now)
+    with pytest.raises(S.CaseError, match="already drafted"):
+        S.draft_plan(db, t1, attempt.id, two, "Again", "Again", "a; b; c", now)
+    with pytest.raises(S.CaseError, match="Mark every item"):
+        S.compare_plan(db, t1, attempt.id, two, {"IEP": "maybe"}, now)
+    S.compare_plan(db, t1, attempt.id, two, {"IEP": "partly"}, now + timedelta(minutes=5))
+    kept = S.latest_attempt(db, t1, case.id).plan_drafts["test-phase-2"]
+    assert (kept.family_goals, kept.actions[0].who, kept.comparison) == (
+        "She wants to go to school with her friends", "Coordinator", {"IEP": "partly"})
+    assert rules.compare(kept, two.plan_of_care) == rules.Comparison(covered=0, partly=1, missed=0, total=1)
+    S.advance(db, t1, attempt.id, case, now)
+    assert S.latest_attempt(db, t1, case.id).completed
+    with pytest.raises(PermissionDenied):
+        S.draft_plan(db, people["tr2"], attempt.id, two, "x", "y", "a; b; c", now)

@@ -3,7 +3,7 @@ import streamlit as st
 from carecoord import cases as rules, clock, ordering
 from carecoord.people import FAMILY_FACULTY, LEAD, TRAINEE
 from carecoord.store import cases
-from carecoord.ui import content, session, stories_widget
+from carecoord.ui import content, plan_draft, session, stories_widget
 from carecoord.ui.text import plain
 
 CASES = "carecoord/ui/app_pages/cases.py"
@@ -72,6 +72,14 @@ if attempt.completed:
     st.header("Competencies these decisions evidence")
     st.write(", ".join(f"{code} {framework.competency(code).name}" if framework and framework.competency(code)
                        else code for code in summary.competencies))
+    for phase_id, draft in attempt.plan_drafts.items():
+        drafted_in = case.phase(phase_id)
+        if drafted_in is None:
+            continue
+        st.header(f"Your plan for “{plain(drafted_in.title)}”")
+        if (result := rules.compare(draft, rules.as_shown(case, drafted_in, attempt.choices).plan_of_care)):
+            st.caption(f"It held {result.covered} of the team's {result.total} items, {result.partly} in part.")
+        plan_draft.your_draft(draft)
     written = [(case.phase(pid), index, text) for (pid, index), text in attempt.reflections.items() if text.strip()]
     if written:
         st.header("Your reflections")
@@ -159,9 +167,10 @@ if not exercise_open:
                            ("Allergies", summary.allergies), ("Equipment", summary.equipment))))
     if summary.emergency:
         st.warning(f"**In an emergency:** {summary.emergency}", icon=":material/emergency:")
-    # A table that wraps: an action is a sentence, and a scrolling grid cut it off mid-word.
-    st.table([{"Action": a.action, "Kind": "Family goal" if a.kind == "family_goal" else "Team concern",
-               "Owner": a.owner, "Status": a.status.replace("_", " ")} for a in shown_phase.plan_of_care.actions])
+    if shown_phase.plan_exercise is not None:
+        plan_draft.show(run, attempt, shown_phase)
+    else:
+        plan_draft.team_plan_table(shown_phase)
 
     st.header("Your decisions")
     for decision, offered in zip(phase.decisions, shown_phase.decisions):
@@ -201,11 +210,12 @@ if not exercise_open:
 
     stories_widget.for_phase(run, phase.id)
 
-    done = rules.phase_done(phase, attempt.choices)
+    done = rules.phase_done(phase, attempt.choices, attempt.plan_drafts)
     last = number == len(case.phases)
     label = "Finish the case" if last else f"Continue to phase {number + 1}"
     if st.button(label, type="primary", disabled=not done, icon=":material/arrow_forward:"):
         cases.advance(run.db, run.person, attempt.id, case, run.now)
         st.rerun()
     if not done:
-        st.caption("Make every decision in this phase to continue.")
+        st.caption("Make every decision in this phase to continue." if phase.plan_exercise is None else
+                   "Draft the plan, compare it with the team's and make every decision in this phase to continue.")
