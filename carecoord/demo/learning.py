@@ -22,6 +22,8 @@ def build(context: DemoContext) -> None:
     completions, answers, reviews = [], [], []
     for person in context.trainees():
         rng = random.Random(person.username)  # the same demo every time it is loaded
+        # The journey trainee always has two questions waiting, whatever the time of day the demo is loaded.
+        left_waiting = 2 if person.username == "demo-trainee" else 0
         share = min(1.0, 0.15 + person.months_in_post / 14) if person.months_in_post else 0.0
         done = lessons[: round(len(lessons) * share * rng.uniform(0.8, 1.0))]
         if person.username == "demo-trainee":
@@ -36,7 +38,9 @@ def build(context: DemoContext) -> None:
                 wrong_choice = next((c.id for c in check.choices if not c.correct), check.choices[0].id)
                 chosen = check.correct_ids if right else frozenset({wrong_choice})
                 answers.append((person_id, lesson, check, chosen, when))
-                if not right:
+                if not right and left_waiting:
+                    left_waiting -= 1  # never reviewed: due since the day after it was answered
+                elif not right:
                     reviews += _reviews(rng, person_id, lesson, check, chosen, when, context.now)
     learning.import_progress(context.db, accounts.SYSTEM, completions, answers, reviews)
 
