@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from carecoord import auth, competency
+from carecoord import auth, cases as case_rules, competency
 from carecoord.content.models import RC_DIMENSIONS, CapabilityInstrument, Library, RelationalInstrument
 from carecoord.db import open_database, write
 from carecoord.measures import SurveyResponse, ThemeAnswer
@@ -259,9 +259,17 @@ def _play(db: Database, person: Person, case, rng: random.Random, when: datetime
     for number, phase in enumerate(case.phases):
         if phases is not None and number >= phases:
             return
+        made = cases.latest_attempt(db, person, case.id).choices
         for decision in phase.decisions:
-            option = rng.choice(decision.options)
+            option = rng.choice(case_rules.offered(case, phase, decision, made))
             cases.choose(db, person, attempt.id, phase, decision, option.id, when)
+            made[decision.id] = option.id
+        if phase.plan_exercise is not None:
+            shown = case_rules.as_shown(case, phase, made)
+            cases.draft_plan(db, person, attempt.id, phase, "Go home and stay home.", "Safety at night.",
+                             "Agree the night plan; coordinator; this week", when)
+            cases.compare_plan(db, person, attempt.id, shown, {a.action: rng.choice(["yes", "partly", "no"])
+                                                               for a in shown.plan_of_care.actions}, when)
         cases.advance(db, person, attempt.id, case, when)
         when += timedelta(minutes=15)
 

@@ -101,6 +101,12 @@ def as_shown(case: Case, phase: Phase, choices: dict[str, str]) -> Phase:
     return in_state(phase, flags_before(case, phase, choices))
 
 
+def offered(case: Case, phase: Phase, decision: Decision, choices: dict[str, str]) -> tuple[Option, ...]:
+    """The options a decision offers after these earlier choices."""
+    flags = flags_before(case, phase, choices)
+    return tuple(o for o in decision.options if holds(o.when, flags))
+
+
 def in_state(phase: Phase, flags: set[str]) -> Phase:
     """The phase with these flags raised: the map's people and links, the plan's items, the options each
     decision offers and the consequences, each kept only while its condition holds."""

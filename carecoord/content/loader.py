@@ -116,7 +116,7 @@ def parse_yaml(text: str) -> object:
     on a library ten times ours, bench/README.md); every other node (numbers, dates, booleans,
     merge keys, unusual keys) goes to the safe constructor itself, so the result is the same.
     Refused with a `yaml.YAMLError`, before any value is built: nesting deeper than MAX_DEPTH and aliases
-    that expand to more than MAX_VALUES values.
+    that expand to more than MAX_VALUES values; and, while building, a key given twice in one mapping.
     """
     if not _surely_shallow(text):
         _check_depth(text)
@@ -187,7 +187,14 @@ def _build(loader: yaml.SafeLoader, node: yaml.Node) -> object:
         return node.value
     if tag == _MAP and all(isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge"
                            for key, _ in node.value):
-        return {_build(loader, key): _build(loader, value) for key, value in node.value}
+        built = {}
+        for key, value in node.value:
+            name = _build(loader, key)
+            if name in built:  # PyYAML keeps the last silently: a second `sets:` would hide the first
+                raise yaml.constructor.ConstructorError(None, None, f"the key {name!r} appears twice here",
+                                                        key.start_mark)
+            built[name] = _build(loader, value)
+        return built
     if tag == _SEQ:
         return [_build(loader, item) for item in node.value]
     try:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
+from carecoord import cases as rules
 from carecoord.demo import DemoContext
 from carecoord.store import accounts, cases as store
 
@@ -33,6 +34,7 @@ def build(context: DemoContext) -> None:
             played = case.phases if phases_played is None else case.phases[:phases_played]
             started = context.now - timedelta(days=60 - 20 * index + rng.randint(0, 5))
             choices, map_answers, reflections = [], [], []
+            made: dict[str, str] = {}
             for step, phase in enumerate(played):
                 when = started + timedelta(hours=6 * step + 1)
                 if not finished and step == len(played) - 1:
@@ -40,9 +42,11 @@ def build(context: DemoContext) -> None:
                 else:
                     decisions = phase.decisions
                 for decision in decisions:
-                    strong = [o for o in decision.options if o.alignment == "strong"]
-                    option = strong[0] if rng.random() < STRONG_CHANCE[username] else rng.choice(decision.options)
+                    options = rules.offered(case, phase, decision, made)  # what earlier choices left open
+                    strong = [o for o in options if o.alignment == "strong"]
+                    option = strong[0] if rng.random() < STRONG_CHANCE[username] else rng.choice(options)
                     choices.append(store.PastChoice(phase, decision, option.id, when))
+                    made[decision.id] = option.id
                 if phase.map_exercise is not None:
                     picked = frozenset(n.label for n in phase.care_map.nodes if rng.random() < 0.8)
                     map_answers.append(store.PastMapAnswer(phase, picked, when))

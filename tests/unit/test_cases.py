@@ -349,3 +349,10 @@ def test_a_phase_with_a_plan_exercise_needs_the_draft_and_the_comparison(db, now
     assert S.latest_attempt(db, t1, case.id).completed
     with pytest.raises(PermissionDenied):
         S.draft_plan(db, people["tr2"], attempt.id, two, "x", "y", "a; b; c", now)
+
+
+def test_a_key_given_twice_is_refused_with_its_line(root):
+    text = PHASE_ONE.replace("sets: [asked-family]}", "sets: [asked-family], sets: [chart-only]}")
+    errors = errors_after(root, "01-one.md", text)
+    assert errors and errors[0].startswith("cases/01-test-case/01-one.md:")
+    assert "the key 'sets' appears twice here" in errors[0]
