@@ -301,3 +301,16 @@ def people_and_system_gaps(readiness: Sequence[DomainReadiness], capability: Cap
         rows.append(GapRow(domain.code, domain.name, domain, linked, titles.get(linked) if linked else None,
                            score.percent if score else None))
     return rows
+
+
+def gap_rows(gaps: Sequence[GapRow], narrow: bool = False) -> list[dict[str, str]]:
+    """The people-and-system gaps table: five columns, or three for a phone."""
+    def score(g: GapRow) -> str:
+        return "–" if g.capability_percent is None else str(round(g.capability_percent))
+
+    if narrow:
+        return [{"Competency domain": g.name, "Reading": g.verdict,
+                 "Team · systems": f"{g.people.text} at target; {g.capability_title or 'no capability domain'}: "
+                                   f"{score(g)}"} for g in gaps]
+    return [{"Competency domain": g.name, "Reading": g.verdict, "Team at target": g.people.text,
+             "Capability score": score(g), "Practice capability domain": g.capability_title or "–"} for g in gaps]

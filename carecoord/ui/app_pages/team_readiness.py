@@ -165,8 +165,9 @@ st.caption("Each competency domain (people) beside the practice capability domai
            + (f", self-assessment of {clock.day(latest[0].administered_on)}" if latest else "")
            + f"). A people gap: under {round(100 * readiness.PEOPLE_GAP_BELOW)}% of the team at target. A system "
            f"gap: the capability score is under {readiness.SYSTEM_GAP_BELOW:.0f} of 100.")
-st.table([{  # wraps, so no column hides off the right edge
-    "Competency domain": g.name, "Reading": g.verdict, "Team at target": g.people.text,
-    "Capability score": "–" if g.capability_percent is None else str(round(g.capability_percent)),
-    "Practice capability domain": g.capability_title or "–",
-} for g in gaps])
+# Tables that wrap, so no column hides off the right edge: five columns on a laptop, three on a phone
+# (five do not fit 390 px, and a table that scrolls sideways is a region a keyboard cannot reach).
+with st.container(key="wide-gaps"):
+    st.table(readiness.gap_rows(gaps))
+with st.container(key="narrow-gaps"):
+    st.table(readiness.gap_rows(gaps, narrow=True))
