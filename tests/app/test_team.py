@@ -57,9 +57,12 @@ def test_readiness_has_a_domain_view_growth_calibration_and_gaps(app_as):
     assert "FP1" in competency_columns
     at.segmented_control(key="readiness_view").set_value("By domain").run()
     assert "Family partnership" in list(at.dataframe[0].value.columns)
-    gaps = at.table[-1].value  # a table that wraps, the last thing the page draws
+    gaps, narrow = at.table[-2].value, at.table[-1].value  # tables that wrap: a laptop's, then a phone's (drawn last)
     assert set(gaps["Practice capability domain"]) >= {"Partnership with families"}
     assert gaps["Reading"].str.contains("gap").all()
+    assert list(narrow.columns) == ["Competency domain", "Reading", "Team · systems"]
+    assert list(narrow["Reading"]) == list(gaps["Reading"])
+    assert narrow["Team · systems"].str.contains("Partnership with families").any()
 
 
 def test_a_team_member_sees_only_surveys_and_their_account(app_as):
