@@ -98,13 +98,17 @@ def _own(db: Database, person: Person, attempt_id: int) -> dict:
 
 
 def choose(db: Database, person: Person, attempt_id: int, phase: Phase, decision: Decision, option_id: str,
-           now: datetime) -> None:
-    """Record a choice; a decision is made once per attempt (replay the case to choose differently)."""
+           now: datetime, case: Case | None = None) -> None:
+    """Record a choice; a decision is made once per attempt (replay the case to choose differently). Given the
+    case, an option that the attempt's earlier choices do not leave open is refused too."""
     row = _own(db, person, attempt_id)
     if row["completed_at"]:
         raise CaseError("This attempt is finished; start a replay to choose again.")
     if decision.option(option_id) is None or decision not in phase.decisions:
         raise CaseError("Choose one of the options.", decision.id)
+    if case is not None and option_id not in {o.id for o in rules.offered(case, phase, decision,
+                                                                          _attempt(db, row).choices)}:
+        raise CaseError("That option is not open at this point of the case.", decision.id)
     with write(db):
         if db.execute("SELECT 1 FROM case_choice WHERE attempt_id = ? AND decision_id = ?",
                       [attempt_id, decision.id]).fetchone():

@@ -356,3 +356,17 @@ def test_a_key_given_twice_is_refused_with_its_line(root):
     errors = errors_after(root, "01-one.md", text)
     assert errors and errors[0].startswith("cases/01-test-case/01-one.md:")
     assert "the key 'sets' appears twice here" in errors[0]
+
+
+def test_an_option_the_state_does_not_offer_is_refused(db, now, root, people):
+    (root / "cases" / "01-test-case" / "02-two.md").write_text(STATEFUL_TWO)
+    case = load_library(root).case("test-case")
+    one, two = case.phases
+    t1 = people["tr1"]
+    attempt = S.start_attempt(db, t1, case, now)
+    S.choose(db, t1, attempt.id, one, one.decisions[0], "test-d1-b", now, case)  # chart only: no test-d3-c later
+    S.choose(db, t1, attempt.id, one, one.decisions[1], "test-d2-a", now, case)
+    S.advance(db, t1, attempt.id, case, now)
+    with pytest.raises(S.CaseError, match="not open at this point"):
+        S.choose(db, t1, attempt.id, two, two.decisions[0], "test-d3-c", now, case)
+    S.choose(db, t1, attempt.id, two, two.decisions[0], "test-d3-b", now, case)

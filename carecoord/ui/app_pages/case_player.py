@@ -186,8 +186,11 @@ if not exercise_open:
                         if pick is None:
                             st.error("Choose one of the options first.")
                         else:
-                            cases.choose(run.db, run.person, attempt.id, phase, decision, pick, run.now)
-                            st.rerun()
+                            try:
+                                cases.choose(run.db, run.person, attempt.id, phase, decision, pick, run.now, case)
+                                st.rerun()
+                            except cases.CaseError as error:
+                                st.error(str(error))
             else:
                 st.markdown(f"You chose: *{chosen.text}*")
                 badge(chosen.alignment)
