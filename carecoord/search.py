@@ -30,6 +30,7 @@ from carecoord.db import Database
 
 MAX_QUERY_CHARS = 200
 SNIPPET_WORDS = 30
+_TABLE_ROW = re.compile(r"^[ \t]*\|(.*?)\|?[ \t]*$", re.MULTILINE)  # | a | b | -> its cells
 _TABLE_RULE = re.compile(r"^[\s|:-]*-{3,}[\s|:-]*$", re.MULTILINE)  # the |---|:--| line under a table's head
 _MARKUP = re.compile(r"[*_`#>|\[\]]+|\(https?://[^)]*\)|\[!\w+\]")
 _SPACE = re.compile(r"\s+")
@@ -60,8 +61,14 @@ class Hit:
     snippet: tuple[tuple[str, bool], ...]  # pieces of the text, each marked True where a searched word matched
 
 
+def _table_row(match: re.Match) -> str:
+    return " · ".join(cell.strip() for cell in match[1].split("|")) + "."
+
+
 def plain(markdown: str) -> str:
-    return _SPACE.sub(" ", _MARKUP.sub(" ", _TABLE_RULE.sub(" ", markdown))).strip()
+    """Text to index and cut snippets from: markup removed; a table row reads as its cells joined by dots."""
+    text = _TABLE_ROW.sub(_table_row, _TABLE_RULE.sub(" ", markdown))
+    return _SPACE.sub(" ", _MARKUP.sub(" ", text)).strip()
 
 
 @functools.lru_cache(maxsize=1 << 16)  # a library has a few thousand distinct words

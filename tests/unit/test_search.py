@@ -111,4 +111,4 @@ def test_the_real_library_finds_lessons_and_case_phases_by_either_spelling():
 
 
 def test_plain_text_loses_markup_and_table_rules():
-    assert search.plain("**bold** and [link](https://example.org)\n|---|:--:|\n| a | b |") == "bold and link a b"
+    assert search.plain("**bold** and [link](https://example.org)\n|---|:--:|\n| a | b |") == "bold and link a · b."
