@@ -8,7 +8,7 @@ import streamlit as st
 
 from carecoord import evidence
 from carecoord.content.models import Framework
-from carecoord.ui.text import plain, table_rows
+from carecoord.ui.text import table_rows
 
 EXPLAINED = ("A module counts when every lesson is done and every check was answered right at the first try or "
              "later in a review. A case decision counts by the option chosen the first time: strong in full, "
@@ -20,16 +20,14 @@ def show(framework: Framework, supporting: Mapping[str, evidence.CompetencyEvide
     names = {c.code: f"{c.code} {c.name}" for c in framework.competencies}
     code = st.selectbox("Competency", list(names), format_func=names.get, key=key)
     found = supporting[code]
+    # Tables that wrap: on a phone, "how it counted" stays in view beside each piece.
     if found.modules:
-        st.dataframe(table_rows({"Module": f"{m.module.order}. {m.module.title}", "How it counted": m.how}
-                                for m in found.modules), hide_index=True, width="stretch")
+        st.table(table_rows({"Module": f"{m.module.order}. {m.module.title}", "How it counted": m.how}
+                            for m in found.modules))
     else:
         st.caption("No module builds this competency yet.")
     if found.decisions:
-        st.dataframe(table_rows({"Case": d.case.title, "Decision": d.decision.prompt, "Chosen": d.option.text,
-                                 "How it counted": d.how} for d in found.decisions),
-                     hide_index=True, width="stretch",
-                     column_config={"Decision": st.column_config.TextColumn(width="medium"),
-                                    "Chosen": st.column_config.TextColumn(width="medium")})
+        st.table(table_rows({"Case and phase": f"{d.case.title}: {d.phase.title}", "Chosen": d.option.text,
+                             "How it counted": d.how} for d in found.decisions))
     else:
-        st.caption(f"No case decision for {plain(code)} made yet.")
+        st.caption("No case decision made so far evidences this competency.")

@@ -36,8 +36,9 @@ def show(run: session.Run, library: Library) -> None:
         return
     st.header("Review")
     if started is None:
-        st.write(f"{count(len(due), 'question')} to review today: ones you got wrong before, back after "
-                 f"{'/'.join(str(d) for d in review.LADDER_DAYS)} days until you remember them.")
+        days = ", ".join(str(d) for d in review.LADDER_DAYS[:-1]) + f" and {review.LADDER_DAYS[-1]}"
+        st.write(f"{count(len(due), 'question')} to review today: questions you got wrong before come back after "
+                 f"{days} days, until you remember them.")
         if st.button(f"Start a review of {count(min(len(due), review.SESSION_SIZE), 'question')}",
                      icon=":material/replay:"):
             st.session_state[SESSION_KEY] = {"person": run.person.id, "items": [

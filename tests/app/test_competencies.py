@@ -63,7 +63,7 @@ def test_trainee_completes_a_self_assessment_with_a_reload_in_the_middle(app_as,
     at.switch_page(COMPETENCIES).run()
     every = next(d.value for d in at.dataframe if "Competency" in d.value.columns)
     assert "FP1" in " ".join(every["Competency"])
-    assert list(at.dataframe[-1].value.columns)[-1] == "How it counted"  # the evidence, drawn last
+    assert list(at.table[-1].value.columns)[-1] == "How it counted"  # the evidence, drawn last
 
 
 def test_a_domain_is_refused_until_every_level_is_chosen(app_as):

@@ -10,7 +10,7 @@ CASE_CODE = LIBRARY.cases[0].phases[0].decisions[0].competencies[0]
 
 
 def evidence_tables(at):
-    return [d.value for d in at.dataframe if "How it counted" in d.value.columns]
+    return [t.value for t in at.table if "How it counted" in t.value.columns]
 
 
 def test_a_lead_sees_a_trainees_case_decisions_and_how_each_counted(app_as):
@@ -31,4 +31,4 @@ def test_a_trainee_sees_their_own_evidence_last_on_my_competencies(app_as):
     at = app_as("demo-amara").switch_page(COMPETENCIES).run()
     every = next(d.value for d in at.dataframe if "Lessons and cases" in d.value.columns)
     assert every["Lessons and cases"].str.contains(r"^\d+ of \d+ modules?|^no module builds it").all()
-    assert list(at.dataframe[-1].value.columns)[-1] == "How it counted"
+    assert list(at.table[-1].value.columns)[-1] == "How it counted"

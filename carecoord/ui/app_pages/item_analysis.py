@@ -24,24 +24,29 @@ if led:
         st.caption(f"Questions the coordinators of {plain(practice.name)} got wrong come back on My learning after 1, 3, "
                    "7, 21 and 60 days. The share right on review is how much of what was once missed was then "
                    "remembered.")
-        st.dataframe(table_rows({"Module": f"{r.module.order}. {r.module.title}", "Review answers": r.answered,
-                                 "Right": r.right, "Share right": f"{r.share:.0%}"} for r in retention),
-                     hide_index=True, width="stretch")
+        # A table that wraps: on a phone every column stays in view.
+        st.table(table_rows({"Module": f"{r.module.order}. {r.module.title}", "Review answers": r.answered,
+                             "Share right": f"{r.share:.0%}"} for r in retention))
 
 st.header("Item analysis")
+if not led:
+    st.caption("How much each team remembered on review is shown to its practice leads.")
 stats = items.analyse(library, learning.first_answers(run.db, me, library))
-st.caption(f"Every knowledge check, from first answers only (the one that counts), across the installation and "
-           f"earlier cohorts, with no names. **Right first time** is the share right at the first try. "
-           f"**Separates** is how far being right on this check goes with doing well on the others (from -1 to 1; "
-           f"below {items.WEAK_DISCRIMINATION} it tells little about who knows the material). A check answered by "
-           f"fewer than {items.MIN_GROUP} people shows no figures.")
+st.caption(f"How every knowledge check was answered at the first try, by everyone using this app and by earlier "
+           f"groups of trainees, with no names. **Right first time**: the share who chose right. **Separates**: "
+           f"whether people who do well on the other checks get this one right more often (1 strongly, 0 not at "
+           f"all; under {items.WEAK_DISCRIMINATION} the check says little about who knows the material). A check "
+           f"answered by fewer than {items.MIN_GROUP} people shows no figures.")
 modules = {m.id: f"{m.order}. {m.title}" for m in library.modules}
 chosen_module = st.selectbox("Module", ["", *modules], format_func=lambda m: modules.get(m, "Every module"))
 only_flagged = st.toggle("Only checks worth a look")
 shown = [s for s in stats if (not chosen_module or s.module.id == chosen_module) and (not only_flagged or s.flags())]
+# The question first and the figures beside it, so a phone shows them without scrolling sideways.
 st.dataframe(table_rows(items.rows(shown)), hide_index=True, width="stretch",
-             column_config={"Check": None, "Wrong choices picked": None,
-                            "Question": st.column_config.TextColumn(width="large")})
+             column_order=("Question", "Right first time", "Separates", "Worth a look", "Answered", "Module", "Lesson"),
+             column_config={"Question": st.column_config.TextColumn(width="medium"),
+                            "Right first time": st.column_config.TextColumn("Right first", width="small"),
+                            "Separates": st.column_config.TextColumn(width="small")})
 st.download_button("Download item analysis (CSV)", export.to_csv(items.rows(shown)), file_name="item-analysis.csv",
                    icon=":material/download:", mime="text/csv")
 
@@ -55,7 +60,6 @@ picks = dict(picked.wrong_picks)
 st.markdown(f"**{plain(picked.check.prompt)}**")
 st.caption(f"From “{plain(picked.lesson.title)}”. Answered by {picked.answered}; right first time "
            f"{picked.facility:.0%}. {'Worth a look: ' + '; '.join(picked.flags()) + '.' if picked.flags() else ''}")
-st.dataframe(table_rows({"Choice": choice.text, "Right": "yes" if choice.correct else "no",
-                         "Picked by": "–" if choice.correct else items.shown_count(picks.get(choice.id, 0))}
-                        for choice in picked.check.choices),
-             hide_index=True, width="stretch", column_config={"Choice": st.column_config.TextColumn(width="large")})
+st.table(table_rows({"Choice": choice.text, "Right": "yes" if choice.correct else "no",
+                     "Picked by": "–" if choice.correct else items.shown_count(picks.get(choice.id, 0))}
+                    for choice in picked.check.choices))
