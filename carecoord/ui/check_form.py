@@ -37,5 +37,5 @@ def feedback(check: Check, chosen: frozenset[str], shown: Sequence[Choice], wron
     else:
         st.warning(wrong, icon=":material/info:")
     for text, correct, note in result.feedback:
-        st.markdown(f"{'✓' if correct else '✗'} *{text}*: {note}")
+        st.markdown(f"{'✓' if correct else '✗'} *{text}* — {note}")
     return result

@@ -27,7 +27,7 @@ def show(framework: Framework, supporting: Mapping[str, evidence.CompetencyEvide
     else:
         st.caption("No module builds this competency yet.")
     if found.decisions:
-        st.table(table_rows({"Case and phase": f"{d.case.title}: {d.phase.title}", "Chosen": d.option.text,
+        st.table(table_rows({"Case and phase": f"{d.phase.title} ({d.case.title})", "Chosen": d.option.text,
                              "How it counted": d.how} for d in found.decisions))
     else:
         st.caption("No case decision made so far evidences this competency.")

@@ -98,7 +98,7 @@ def speaks_to(library, modules, phases, competencies, *, reader: Person | None) 
 def phase_title(library, phase_id: str) -> str | None:
     for case in library.cases:
         if (phase := case.phase(phase_id)) is not None:
-            return f"{case.title}: {phase.title}"
+            return f"{phase.title} ({case.title})"
     return None
 
 

@@ -28,7 +28,7 @@ def test_lead_assigns_a_module_and_the_trainee_sees_it_due(app_as):
     hugo = app_as("demo-hugo")
     assert titles(hugo) == ["My learning"]
     labels = [link.proto.label for link in hugo.get("page_link")]
-    assert any(label.startswith(f"{module.title}: due ") for label in labels)
+    assert any(label.startswith(f"{module.title} — due ") for label in labels)
 
 
 def test_assigning_nothing_is_refused_at_the_field(app_as):

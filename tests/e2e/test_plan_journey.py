@@ -27,6 +27,6 @@ def test_lead_assigns_a_module_and_the_trainee_sees_it_due(server, page, browser
 
     trainee = browser.new_context().new_page()
     sign_in(trainee, server.url, "demo-hugo")
-    expect(trainee.get_by_text(f"{MODULE.title}: due ")).to_be_visible()
+    expect(trainee.get_by_text(f"{MODULE.title} — due ")).to_be_visible()
     shoot(trainee, "trainee-assigned")
     trainee.context.close()

@@ -36,7 +36,7 @@ for plan in plans.plans_for(run.db, run.person, run.person):
         due = clock.day(status.item.due_on)
         when = {"overdue": f"overdue since {due}", "due soon": f"due soon, on {due}", "assigned": f"due {due}",
                 "done": "done", "done late": f"done after its due day, {due}"}[status.status]
-        label = f"{plain(status.title)}: {when} ({status.done} of {count(status.total, 'lesson')})"
+        label = f"{plain(status.title)} — {when} ({status.done} of {count(status.total, 'lesson')})"
         if first is not None:
             st.page_link(LESSON_PAGE, label=label, icon=STATUS_ICONS[status.status], query_params={"lesson": first.id})
         else:
