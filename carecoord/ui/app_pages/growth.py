@@ -35,6 +35,10 @@ elif asked_id is not None and asked_id != me.id:
 
 
 
+def _level(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}"
+
+
 def show_evidence() -> None:
     """Lessons and case decisions beside the ratings, each with how it counted."""
     if framework is None:
@@ -74,9 +78,15 @@ if self_points:
         if p.rater_kind == competency.OBSERVER:
             observer[p.domain] = p.mean_level
     st.header("First and latest self-assessment")
-    st.dataframe([{"Domain": names[d.code], "First": baseline.get(d.code), "Latest": latest.get(d.code),
-                   "Change": round(latest[d.code] - baseline[d.code], 2) if d.code in latest and d.code in baseline
-                   else None, "Latest observer": observer.get(d.code)} for d in framework.domains], hide_index=True)
+    compared = [{"Domain": names[d.code], "First": baseline.get(d.code), "Latest": latest.get(d.code),
+                 "Change": round(latest[d.code] - baseline[d.code], 2) if d.code in latest and d.code in baseline
+                 else None, "Latest observer": observer.get(d.code)} for d in framework.domains]
+    with st.container(key="wide-first-and-latest"):
+        st.dataframe(compared, hide_index=True)
+    with st.container(key="narrow-first-and-latest"):  # a phone: a wrapping table, every figure in view
+        st.table([{"Domain": row["Domain"],
+                   "Self, first → latest": f"{_level(row['First'])} → {_level(row['Latest'])}",
+                   "Observer": _level(row["Latest observer"])} for row in compared])
 
 with st.expander("The chart as a table"):
     st.dataframe([{"Date": r["date"], "Round": r["round"], "Rated by": r["rater"], "Domain": r["domain"],

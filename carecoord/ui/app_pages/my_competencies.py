@@ -88,9 +88,14 @@ for domain in framework.domains:
             "Observer": _shown(current.observer_level if current else None),
             "Lessons and cases": supporting[item.code].summary,
         })
-st.caption("Seven columns: on a narrow screen, scroll the table sideways; hover over a cell to read it whole.")
-st.dataframe(rows, hide_index=True, column_config={"Competency": st.column_config.TextColumn(width="large"),
-                                                   "Lessons and cases": st.column_config.TextColumn(width="medium")})
+# Seven columns on a laptop; on a phone, a wrapping table of the three a coordinator reads first.
+with st.container(key="wide-every-competency"):
+    st.caption("Hover over a cell to read it whole.")
+    st.dataframe(rows, hide_index=True, column_config={"Competency": st.column_config.TextColumn(width="large"),
+                                                       "Lessons and cases": st.column_config.TextColumn(width="medium")})
+with st.container(key="narrow-every-competency"):
+    st.table([{"Competency": row["Competency"], "Now / target": f"{row['Level now']} / {row['Target']}",
+               "Lessons and cases": row["Lessons and cases"]} for row in rows])
 with st.expander("How levels are worked out"):
     st.markdown(HOW_LEVELS_ARE_WORKED_OUT)
 
