@@ -49,6 +49,6 @@ def _warning(root: Path, path: str, item_id: str, message: str) -> ContentError:
         text = (root / path).read_text(encoding="utf-8")
     except OSError:
         text = ""
-    match = re.search(rf"^\s*-?\s*id:\s*{re.escape(item_id)}\s*$", text, re.MULTILINE)
+    match = re.search(rf"^[ \t]*(?:-[ \t]*)?id:[ \t]*{re.escape(item_id)}[ \t]*$", text, re.MULTILINE)
     line = text.count("\n", 0, match.start()) + 1 if match else 1
     return ContentError(path=path, line=line, field=item_id, message=message)

@@ -112,3 +112,14 @@ def test_the_real_library_finds_lessons_and_case_phases_by_either_spelling():
 
 def test_plain_text_loses_markup_and_table_rules():
     assert search.plain("**bold** and [link](https://example.org)\n|---|:--:|\n| a | b |") == "bold and link a · b."
+
+
+@pytest.mark.parametrize("text", ["-" * 20_000 + "x", "|" + " " * 20_000 + "x", "-\n" * 10_000 + "x", "|" * 20_000])
+def test_a_story_made_to_backtrack_is_indexed_at_once(text):
+    """Story bodies are written by people: 20,000 dashes once took the table-rule pattern hours (10 s at 2,000).
+    Run apart, so a pattern that backtracks fails this test instead of stalling the suite."""
+    import subprocess
+    import sys
+
+    code = f"from carecoord import search; search.Index([search.Place('story', '1', 't', 'w', {text!r})])"
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=20)
