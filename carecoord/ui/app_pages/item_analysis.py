@@ -42,12 +42,13 @@ chosen_module = st.selectbox("Module", ["", *modules], format_func=lambda m: mod
 only_flagged = st.toggle("Only checks worth a look")
 shown = [s for s in stats if (not chosen_module or s.module.id == chosen_module) and (not only_flagged or s.flags())]
 # The question first and the figures beside it, so a phone shows them without scrolling sideways.
-st.dataframe(table_rows(items.rows(shown)), hide_index=True, width="stretch",
+rows = items.rows(shown)
+st.dataframe(table_rows(rows), hide_index=True, width="stretch",
              column_order=("Question", "Right first time", "Separates", "Worth a look", "Answered", "Module", "Lesson"),
              column_config={"Question": st.column_config.TextColumn(width="medium"),
                             "Right first time": st.column_config.TextColumn("Right first", width="small"),
                             "Separates": st.column_config.TextColumn(width="small")})
-st.download_button("Download item analysis (CSV)", export.to_csv(items.rows(shown)), file_name="item-analysis.csv",
+st.download_button("Download item analysis (CSV)", lambda: export.to_csv(rows), file_name="item-analysis.csv",
                    icon=":material/download:", mime="text/csv")
 
 st.subheader("Look closer at one check")
