@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from statistics import mean
 from typing import Literal, NamedTuple
 
 from carecoord.clock import local_date
-from carecoord.content.models import Framework, Library, Module
+from carecoord.content.models import AchievementRule, Framework, Library, Module
 
 SELF = "self"
 OBSERVER = "observer"
@@ -64,10 +64,11 @@ class Rating(NamedTuple):
 @dataclass(frozen=True)
 class Effective:
     level: int
-    source: Literal["self", "observer", "self, capped by observer"]
+    source: Literal["self", "observer", "self, capped by observer", "observations", "signed off"]
     as_of: datetime
     self_level: int | None
     observer_level: int | None
+    signed_off: bool = False  # everything else is provisional until a named person signs it off
 
     @property
     def calibration(self) -> int | None:
@@ -124,6 +125,111 @@ def effective_levels(ratings: Iterable[Rating], now: datetime) -> dict[str, Effe
             answers[key] = effective_level(rows, now)
         if (value := answers[key]) is not None:
             result[code] = value
+    return result
+
+
+# ---------------------------------------------------------------- observations and sign-off
+
+
+class Observed(NamedTuple):
+    """One competency rated in one observation, as the store returns it."""
+
+    code: str
+    level: int
+    assessor_id: int | None  # None once the assessor's account is erased
+    observed_on: date
+    observation_id: int
+
+
+@dataclass(frozen=True)
+class Achievement:
+    """A level the observations show is achieved, with the observations it rests on (latest first)."""
+
+    level: int
+    counted: tuple[Observed, ...]
+    assessors: int
+
+    @property
+    def as_of(self) -> date:
+        return max(o.observed_on for o in self.counted)
+
+
+def fresh_observations(observations: Iterable[Observed], rule: AchievementRule, today: date) -> list[Observed]:
+    """Observations inside the rule's window up to today, latest first (ties: the later recorded)."""
+    since = today - timedelta(days=rule.window_days)
+    return sorted((o for o in observations if since < o.observed_on <= today),
+                  key=lambda o: (o.observed_on, o.observation_id), reverse=True)
+
+
+def _assessors(observations: Iterable[Observed]) -> int:
+    # Erased assessors count together as one: their observations stay, but cannot be told apart.
+    return len({o.assessor_id for o in observations})
+
+
+def achieved_level(observations: Iterable[Observed], rule: AchievementRule, today: date) -> Achievement | None:
+    """The level ONE competency's observations show is achieved under the programme's rule, or None.
+
+    reach: the highest level that at least `min_observations` observations from at least
+    `min_assessors` assessors in the window reach (at or above it).
+    mean_of_latest: the latest `min_observations` observations in the window, when they come from
+    at least `min_assessors` assessors: their mean, rounded down (2.67 is not yet 3).
+    """
+    fresh = fresh_observations(observations, rule, today)
+    if rule.combine == "mean_of_latest":
+        latest = fresh[:rule.min_observations]
+        if len(latest) < rule.min_observations or _assessors(latest) < rule.min_assessors:
+            return None
+        return Achievement(int(sum(o.level for o in latest) // len(latest)), tuple(latest), _assessors(latest))
+    for level in range(5, 0, -1):
+        reaching = [o for o in fresh if o.level >= level]
+        if len(reaching) >= rule.min_observations and _assessors(reaching) >= rule.min_assessors:
+            return Achievement(level, tuple(reaching), _assessors(reaching))
+    return None
+
+
+def progress_towards(observations: Iterable[Observed], rule: AchievementRule, today: date, level: int) -> str:
+    """Where the observations stand against the rule for one level, in a sentence."""
+    fresh = fresh_observations(observations, rule, today)
+    reaching = [o for o in fresh if o.level >= level]
+    return (f"{len(reaching)} of {rule.min_observations} observations at level {level} or above, from "
+            f"{_assessors(reaching)} of {rule.min_assessors} assessors, in the last {rule.window_days} days")
+
+
+class SignOff(NamedTuple):
+    code: str
+    level: int
+    signed_at: datetime
+    signed_by_name: str
+    sign_off_id: int
+
+
+def standing(provisional: Effective | None, achievement: Achievement | None, sign_off: SignOff | None
+             ) -> Effective | None:
+    """The level that counts for one competency: a live sign-off; else what the observations show under
+    the rule; else the provisional level from ratings (`effective_level`). Only a sign-off is not provisional."""
+    self_level = provisional.self_level if provisional else None
+    observer_level = provisional.observer_level if provisional else None
+    if sign_off is not None:
+        return Effective(sign_off.level, "signed off", sign_off.signed_at, self_level, observer_level, signed_off=True)
+    if achievement is not None:
+        as_of = datetime.combine(achievement.as_of, time(), tzinfo=timezone.utc)
+        return Effective(achievement.level, "observations", as_of, self_level, observer_level)
+    return provisional
+
+
+def standings(provisional: dict[str, Effective], observations: Iterable[Observed], sign_offs: Iterable[SignOff],
+              rule: AchievementRule, today: date) -> dict[str, Effective]:
+    """`standing` for every competency with any evidence."""
+    by_code: dict[str, list[Observed]] = {}
+    for observation in observations:
+        by_code.setdefault(observation.code, []).append(observation)
+    signed = {s.code: s for s in sign_offs}
+    result = {}
+    for code in provisional.keys() | by_code.keys() | signed.keys():
+        found = standing(provisional.get(code), achieved_level(by_code.get(code, ()), rule, today) if code in by_code
+                         else None, signed.get(code))
+        if found is not None:
+            result[code] = found
     return result
 
 

@@ -12,6 +12,9 @@ LEAD = "lead"
 FAMILY_FACULTY = "family_faculty"
 TEAM_MEMBER = "team_member"  # answers practice surveys only
 ADMIN = "admin"  # global, not a membership role
+# Not a membership role either: a lead, or anyone whose membership is marked as an assessor's, observes
+# trainees of that practice (carecoord.permissions.may_record_observation).
+ASSESSOR = "assessor"
 
 ROLES = (TRAINEE, LEAD, FAMILY_FACULTY, TEAM_MEMBER)
 ROLE_LABELS = {
@@ -20,6 +23,7 @@ ROLE_LABELS = {
     FAMILY_FACULTY: "Family faculty",
     TEAM_MEMBER: "Team member (surveys only)",
     ADMIN: "Administrator",
+    ASSESSOR: "Assessor",
 }
 # Who a lead may add to their own practice; only an administrator makes leads.
 ROLES_A_LEAD_MAY_ADD = (TRAINEE, FAMILY_FACULTY, TEAM_MEMBER)
@@ -56,6 +60,7 @@ class Membership(_Frozen):
     role: str
     discipline: str = ""
     active: bool = True
+    assessor: bool = False  # named an assessor of the practice's trainees (leads are without it)
     practice_timezone: str = "UTC"  # for showing dates and counting days in that practice
 
 
@@ -77,11 +82,21 @@ class Person(_Frozen):
         held = {m.role for m in self.memberships if m.active}
         if self.is_admin:
             held.add(ADMIN)
+        if self.assessor_practice_ids():
+            held.add(ASSESSOR)
         return frozenset(held)
+
+    def assessor_practice_ids(self) -> frozenset[int]:
+        """Practices whose trainees this person observes: those they lead or are named an assessor of."""
+        return frozenset(m.practice_id for m in self.memberships
+                         if m.active and (m.role == LEAD or m.assessor))
 
     def has_role(self, role: str, practice_id: int | None = None) -> bool:
         if role == ADMIN:
             return self.is_admin
+        if role == ASSESSOR:
+            return bool(self.assessor_practice_ids()) if practice_id is None \
+                else practice_id in self.assessor_practice_ids()
         return any(
             m.active and m.role == role and (practice_id is None or m.practice_id == practice_id)
             for m in self.memberships

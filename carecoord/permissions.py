@@ -66,6 +66,42 @@ def may_read_assessment(actor: Person, subject: Person, rater_id: int, submitted
     return may_view_person(actor, subject)
 
 
+# ---------------------------------------------------------------- observations, portfolio, sign-off
+
+
+def may_name_assessors(actor: Person, practice_id: int) -> bool:
+    """The practice's leads and administrators name who else observes its trainees."""
+    return not actor.disabled and (actor.is_admin or actor.has_role(LEAD, practice_id))
+
+
+def may_record_observation(actor: Person, subject: Person) -> bool:
+    """An assessor (a lead, or anyone named one) of a practice where the subject is a trainee; never oneself."""
+    if actor.disabled or actor.id == subject.id:
+        return False
+    return bool(actor.assessor_practice_ids() & subject.practice_ids(TRAINEE))
+
+
+def may_ask_for_observation(actor: Person) -> bool:
+    """Trainees ask named assessors to observe them and keep a portfolio of evidence."""
+    return not actor.disabled and actor.has_role(TRAINEE)
+
+
+def may_read_observation(actor: Person, subject: Person, assessor_id: int | None) -> bool:
+    """The trainee observed, the assessor who wrote it, the trainee's leads and administrators (may_view_person).
+    Another assessor does not read it: an assessor sees only what they wrote."""
+    if actor.disabled:
+        return False
+    return (assessor_id is not None and actor.id == assessor_id) or may_view_person(actor, subject)
+
+
+def may_sign_off(actor: Person, subject: Person) -> bool:
+    """A lead of a practice where the subject is a trainee signs competencies off (or withdraws a sign-off);
+    never their own."""
+    if actor.disabled or actor.id == subject.id:
+        return False
+    return bool(actor.practice_ids(LEAD) & subject.practice_ids(TRAINEE))
+
+
 def may_view_team(actor: Person, practice_id: int) -> bool:
     """Team readiness (names and levels of the whole team): the practice's leads only."""
     return not actor.disabled and actor.has_role(LEAD, practice_id)

@@ -31,6 +31,8 @@ class Competency(Strict):
     name: str = Field(min_length=1)
     description: str = ""
     anchors: dict[int, str]
+    # The same levels in an observer's words: what you would see the person do.
+    observed: dict[int, str] = Field(default_factory=dict)
 
     @field_validator("anchors")
     @classmethod
@@ -40,6 +42,19 @@ class Competency(Strict):
         if any(not text.strip() for text in anchors.values()):
             raise ValueError("an anchor is empty")
         return anchors
+
+    @field_validator("observed")
+    @classmethod
+    def _observed_levels(cls, observed: dict[int, str]) -> dict[int, str]:
+        if observed and sorted(observed) != [1, 2, 3, 4, 5]:
+            raise ValueError(f"observer wording needs each level 1-5, got levels {sorted(observed)}")
+        if any(not text.strip() for text in observed.values()):
+            raise ValueError("an observer wording is empty")
+        return observed
+
+    def observer_wording(self, level: int) -> str:
+        """What an observer would see at this level (the anchor itself where no observer wording is given)."""
+        return self.observed.get(level) or self.anchors[level]
 
 
 class Crosswalk(Strict):
@@ -63,6 +78,25 @@ class Domain(Strict):
         return self
 
 
+class AchievementRule(Strict):
+    """When observations show a level is achieved (docs/effective-level.md). A programme sets these in the
+    framework file; the defaults are the ones this framework ships with."""
+
+    min_observations: int = Field(default=3, ge=1, le=20)
+    min_assessors: int = Field(default=2, ge=1, le=10)
+    window_days: int = Field(default=365, ge=30, le=1100)
+    # reach: at least min_observations observations reach the level; mean_of_latest: the mean of the latest
+    # min_observations observations, rounded down.
+    combine: Literal["reach", "mean_of_latest"] = "reach"
+    request_expires_days: int = Field(default=30, ge=1, le=365)
+
+    @model_validator(mode="after")
+    def _assessors_fit(self) -> AchievementRule:
+        if self.min_assessors > self.min_observations:
+            raise ValueError("min_assessors cannot be more than min_observations")
+        return self
+
+
 class Framework(Strict):
     id: str = Field(pattern=ID_PATTERN)
     title: str = Field(min_length=1)
@@ -70,6 +104,7 @@ class Framework(Strict):
     levels: tuple[Level, ...]
     targets: dict[str, int] = Field(default_factory=dict)
     retired: tuple[str, ...] = ()
+    achievement: AchievementRule = AchievementRule()
     domains: tuple[Domain, ...] = Field(min_length=1)
 
     @field_validator("levels")

@@ -16,8 +16,10 @@ from sqlite_utils import Database, Migrations
 from carecoord.migrations import accounts, assessments, cases, learning, plans, sessions, measures
 from carecoord.migrations import privacy, stories
 from carecoord.migrations import dialect, performance, security
+from carecoord.migrations import observations
 
-MODULES = (dialect, accounts, learning, assessments, cases, plans, sessions, measures, stories, privacy, performance, security)
+MODULES = (dialect, accounts, learning, assessments, cases, plans, sessions, measures, stories, privacy, performance, security,
+           observations)
 SETS: tuple[Migrations, ...] = tuple(module.migrations for module in MODULES)
 
 POSTGRES_VERSION_TABLE = """

@@ -18,7 +18,7 @@ from carecoord import auth, limits, permissions
 from carecoord.clock import is_zone, iso, parse
 from carecoord.db import Database, IntegrityError, placeholders, write
 from carecoord.errors import FieldError
-from carecoord.people import ROLES, Membership, Person, Practice
+from carecoord.people import LEAD, ROLES, Membership, Person, Practice
 from carecoord.permissions import PermissionDenied, require
 
 SYSTEM = Person(id=0, username="system", display_name="System", is_admin=True)
@@ -71,10 +71,10 @@ def audit_log(db: Database, actor: Person, limit: int = 200) -> list[AuditEntry]
 
 def _person(db: Database, row: dict) -> Person:
     memberships = tuple(
-        Membership(**{**m, "active": bool(m["active"])})
+        Membership(**{**m, "active": bool(m["active"]), "assessor": bool(m["assessor"])})
         for m in db.query(
             """SELECT membership.practice_id, practice.name AS practice_name, role, discipline, active,
-                      practice.timezone AS practice_timezone
+                      membership.assessor, practice.timezone AS practice_timezone
                FROM membership JOIN practice ON practice.id = membership.practice_id
                WHERE person_id = ? ORDER BY practice.name, role""",
             [row["id"]],
@@ -466,6 +466,30 @@ def set_membership_active(db: Database, actor: Person, person_id: int, practice_
         )
         record(db, actor, "membership.activate" if active else "membership.deactivate",
                f"person:{person_id}", now, practice_id=practice_id, role=role)
+
+
+def set_assessor(db: Database, actor: Person, person_id: int, practice_id: int, role: str, assessor: bool,
+                 now: datetime) -> None:
+    """Name (or stop naming) someone an assessor through one of their memberships of the practice.
+
+    Leads are assessors already; a trainee (a senior coordinator), a family faculty member or a team
+    member (a nurse, social worker, physician) can be made one by the practice's lead or an administrator.
+    """
+    subject = load_person(db, person_id)
+    if subject is None:
+        raise AccountError("No such person.")
+    require(permissions.may_name_assessors(actor, practice_id) and actor.id != person_id,
+            "Only the practice's leads and administrators name assessors, and not themselves.")
+    if role == LEAD:
+        raise AccountError("Leads are assessors already.", "role")
+    with write(db):
+        changed = db.execute(
+            "UPDATE membership SET assessor = ? WHERE person_id = ? AND practice_id = ? AND role = ? AND active <> 0",
+            [int(assessor), person_id, practice_id, role]).rowcount
+        if not changed:
+            raise AccountError("That person has no active role of that kind in that practice.", "role")
+        record(db, actor, "assessor.name" if assessor else "assessor.unname", f"person:{person_id}", now,
+               practice_id=practice_id, role=role)
 
 
 def set_disabled(db: Database, actor: Person, person_id: int, disabled: bool, now: datetime) -> None:

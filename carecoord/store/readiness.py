@@ -11,7 +11,7 @@ the team view and a person's own page agree.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, time
 
 from carecoord.db import Database
 
@@ -22,6 +22,7 @@ from carecoord.people import LEAD, TRAINEE, Person
 from carecoord.permissions import require
 from carecoord.measures import MIN_RESPONDENTS as MIN_PEOPLE
 from carecoord.readiness import Member, RoundPoint
+from carecoord.store import observations
 
 # The people on a readiness view: those with an active trainee or lead role in the practice.
 TEAM = """
@@ -156,13 +157,41 @@ def team_candidates(db: Database, actor: Person, practice_id: int, now: datetime
     return {person_id: make.all(latest) for person_id, latest in _recent(db, practice_id, now).items()}
 
 
-def team_levels(db: Database, actor: Person, practice_id: int, now: datetime
+def team_levels(db: Database, actor: Person, practice_id: int, now: datetime, framework: Framework | None = None
                 ) -> dict[int, dict[str, competency.Effective]]:
-    """Everyone's effective level on every competency with evidence: the same rule as their own page."""
+    """Everyone's level on every competency with evidence: the same rule as their own page.
+
+    With the framework, the whole rule (`observations.levels`): sign-offs, then observations under the
+    framework's achievement rule, then the provisional level from ratings with the latest observation as
+    an observer rating. Without it, ratings alone (what the rounds' history uses).
+    """
     require(permissions.may_view_team(actor, practice_id), "Only the practice's leads can see team readiness.")
     levels = _Levels()
-    found = {person_id: levels(latest.found, now) for person_id, latest in _recent(db, practice_id, now).items()}
+    recent = _recent(db, practice_id, now)
+    if framework is None:
+        found = {person_id: levels(latest.found, now) for person_id, latest in recent.items()}
+        return {person_id: mine for person_id, mine in found.items() if mine}
+    rule = framework.achievement
+    seen = observations.team_observed(db, actor, practice_id, now, rule.window_days)
+    signed = observations.team_sign_offs(db, actor, practice_id)
+    found = {}
+    for person_id in recent.keys() | seen.keys() | signed.keys():
+        latest = recent.get(person_id) or _Latest()
+        _add_observed(latest, seen.get(person_id, ()))
+        found[person_id] = competency.standings(levels(latest.found, now), seen.get(person_id, ()),
+                                                signed.get(person_id, ()), rule, now.date())
     return {person_id: mine for person_id, mine in found.items() if mine}
+
+
+def _add_observed(latest: _Latest, seen) -> None:
+    """Each competency's latest observation stands as an observer rating where it is newer than the latest
+    rating by an observer (ids negated to keep them apart from assessments)."""
+    observer = latest.found[competency.OBSERVER]
+    for item in seen:
+        candidate = (item.level, iso(datetime.combine(item.observed_on, time(), tzinfo=UTC)), -item.observation_id)
+        current = observer.get(item.code)
+        if current is None or (current[1], current[2]) < (candidate[1], candidate[2]):
+            observer[item.code] = candidate
 
 
 class _Levels:
