@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from carecoord.people import ADMIN, FAMILY_FACULTY, LEAD, TEAM_MEMBER, TRAINEE, Person
+from carecoord.people import ADMIN, ASSESSOR, FAMILY_FACULTY, LEAD, TEAM_MEMBER, TRAINEE, Person
 
 EVERYONE = frozenset({ADMIN, LEAD, TRAINEE, FAMILY_FACULTY, "signed_in"})
 
@@ -50,8 +50,13 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("carecoord/ui/app_pages/self_assessment.py", "Self-assessment", "Learn", _pages(TRAINEE, LEAD),
              ":material/edit_note:"),
     PageSpec("carecoord/ui/app_pages/growth.py", "Growth", "Learn", _pages(TRAINEE, LEAD), ":material/trending_up:"),
+    PageSpec("carecoord/ui/app_pages/my_evidence.py", "Observations and evidence", "Learn", _pages(TRAINEE),
+             ":material/visibility:"),
+    PageSpec("carecoord/ui/app_pages/observe.py", "Observe a trainee", "Team", _pages(ASSESSOR),
+             ":material/rate_review:"),
     PageSpec("carecoord/ui/app_pages/rate_trainee.py", "Rate a trainee", "Team", _pages(LEAD),
              ":material/rate_review:"),
+    PageSpec("carecoord/ui/app_pages/sign_off.py", "Sign-off", "Team", _pages(LEAD), ":material/verified:"),
     PageSpec("carecoord/ui/app_pages/case_insights.py", "Case insights", "Team", _pages(LEAD),
              ":material/insights:"),
     PageSpec("carecoord/ui/app_pages/learning_plans.py", "Learning plans", "Team", _pages(LEAD),
@@ -96,10 +101,13 @@ HOME = "carecoord/ui/app_pages/home.py"
 # "error" (the router caught an exception and drew its message instead), or "not run" (signed out).
 PAGE_OUTCOME = "_carecoord_page_outcome"
 MY_LEARNING = "carecoord/ui/app_pages/my_learning.py"
+MY_EVIDENCE = "carecoord/ui/app_pages/my_evidence.py"
+OBSERVE = "carecoord/ui/app_pages/observe.py"
+SIGN_OFF = "carecoord/ui/app_pages/sign_off.py"
 # Where each role lands after signing in: where its work is. A person with several roles lands at
 # the first of theirs in this order (a lead who also teaches lands on Team readiness).
 LANDING = ((ADMIN, HOME), (LEAD, TEAM_READINESS), (FAMILY_FACULTY, MY_STORIES), (TRAINEE, MY_LEARNING),
-           (TEAM_MEMBER, SURVEYS))
+           (ASSESSOR, OBSERVE), (TEAM_MEMBER, SURVEYS))
 
 
 def landing_for(person: Person) -> str | None:
