@@ -47,6 +47,11 @@ SENTENCES = {
     "story.request_changes": "asked for changes to a story ({subject})",
     "story.approve": "approved and published a story ({subject})",
     "story.purge": "deleted the text of a withdrawn story ({subject})",
+    "assessor.name": "named {subject} an assessor",
+    "assessor.unname": "stopped naming {subject} an assessor",
+    "observation.withdraw": "withdrew an observation of {subject}",
+    "signoff.create": "signed off a competency for {subject}",
+    "signoff.withdraw": "withdrew a sign-off for {subject}",
     "demo.keep_on": "changed whether demo accounts stay on",
     "demo.switch_off": "switched the demo accounts off",
     "demo.remove": "removed the demo practice and its accounts",
@@ -57,7 +62,8 @@ DETAIL_NAMES = {"username": "username", "role": "role", "discipline": "disciplin
                 "modules": "modules", "track": "track", "due_on": "due", "due_from": "due before",
                 "due_to": "due now", "status_from": "from", "status_to": "to", "instrument": "instrument",
                 "administered_on": "date", "timezone": "time zone", "name": "name", "is_admin": "administrator",
-                "scope": "readers", "credit": "credit", "comment": "comment", "kept_on": "kept on"}
+                "scope": "readers", "credit": "credit", "comment": "comment", "kept_on": "kept on",
+                "competency": "competency", "level": "level", "reason": "reason"}
 
 
 # Stored codes of a story's consent, as the consent form words them.

@@ -57,6 +57,24 @@ class Member:
     target: int
 
 
+SIGNED_OFF_MARK = "✓"
+BASES = {"self": "self-rating, provisional", "observer": "observer rating, provisional",
+         "self, capped by observer": "self-rating capped by an observer's, provisional",
+         "observations": "observations meet the rule, awaiting sign-off", "signed off": "signed off"}
+
+
+def level_label(current: Effective | None) -> str:
+    """A heatmap cell's text: the level, marked when a lead has signed it off; a dash without evidence."""
+    if current is None:
+        return "–"
+    return f"{current.level}{SIGNED_OFF_MARK}" if current.signed_off else str(current.level)
+
+
+def basis(current: Effective) -> str:
+    """What a level rests on, in words."""
+    return BASES.get(current.source, current.source)
+
+
 def status(level: float | None, target: int) -> str:
     """Where a level (or a domain mean) stands against a target."""
     if level is None:

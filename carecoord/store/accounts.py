@@ -145,6 +145,7 @@ class MemberRow:
     discipline: str
     active: bool
     account_disabled: bool
+    assessor: bool = False  # named an assessor through this membership (leads are without it)
 
 
 def practice_members(db: Database, actor: Person, practice_id: int) -> list[MemberRow]:
@@ -152,12 +153,13 @@ def practice_members(db: Database, actor: Person, practice_id: int) -> list[Memb
             "You can only see the people of a practice you lead.")
     rows = db.query(
         """SELECT person.id AS person_id, username, display_name, email, role, discipline,
-                  active, disabled AS account_disabled
+                  active, disabled AS account_disabled, membership.assessor
            FROM membership JOIN person ON person.id = membership.person_id
            WHERE practice_id = :practice_id ORDER BY display_name, role""",
         {"practice_id": practice_id},
     )
-    return [MemberRow(**{**r, "active": bool(r["active"]), "account_disabled": bool(r["account_disabled"])})
+    return [MemberRow(**{**r, "active": bool(r["active"]), "account_disabled": bool(r["account_disabled"]),
+                         "assessor": bool(r["assessor"])})
             for r in rows]
 
 

@@ -1,8 +1,8 @@
 import streamlit as st
 
-from carecoord import clock, competency, evidence
+from carecoord import clock, competency, evidence, readiness
 from carecoord.people import LEAD, TRAINEE
-from carecoord.store import assessments, cases, learning
+from carecoord.store import assessments, cases, learning, observations
 from carecoord.ui import content, evidence_widget, registry, session
 from carecoord.ui.text import plain
 
@@ -15,15 +15,21 @@ library = content.library()
 st.title("My competencies")
 framework = content.require_framework(library)
 
-levels = assessments.effective_levels(run.db, me, me, run.now)
+levels = observations.levels(run.db, me, me, framework, run.now)
 target = competency.target_for(framework, me.roles)
 progress = learning.progress(run.db, me, me)
 supporting = evidence.by_competency(library, progress, learning.review_history(run.db, me, me),
                                     cases.first_choices(run.db, me, me))
+rule = framework.achievement
 st.write(f"Your target is **{target} {framework.levels[target - 1].name}** on every competency. "
-         "A level counts from your self-assessments and your lead's observer ratings of the last year "
-         "(see *How levels are worked out* below).")
+         "A level is achieved when your lead signs it off; until then it is provisional, from observations and "
+         "ratings of the last year (see *How levels are worked out* below).")
 HOW_LEVELS_ARE_WORKED_OUT = (
+    "- A level your lead has signed off counts (marked ✓), until the sign-off is withdrawn.\n"
+    f"- Otherwise, when at least {rule.min_observations} observations by at least {rule.min_assessors} different "
+    f"assessors in the last {rule.window_days} days reach a level, that level counts and waits for sign-off.\n"
+    "- Otherwise the level is provisional, from ratings: an assessor's latest observation counts as an observer "
+    "rating.\n"
     "- Only assessments from the last 12 months count; a corrected assessment is replaced by its correction.\n"
     "- With only self-ratings, your latest self-rating counts; with only observer ratings, the latest of those.\n"
     "- With both, your lead's observer rating counts unless your self-rating is more than 90 days newer; then "
@@ -66,8 +72,10 @@ for gap in gap_list:
                 st.page_link(LESSON_PAGE, label=f"{plain(module.title)} ({done}/{total} lessons done)",
                              icon=":material/school:", query_params={"lesson": first.id})
 
-SOURCE_LABELS = {"self": "your self-rating", "observer": "your lead's rating",
-                 "self, capped by observer": "your self-rating, capped by your lead's"}
+SOURCE_LABELS = {"self": "your self-rating", "observer": "an observer's rating",
+                 "self, capped by observer": "your self-rating, capped by an observer's",
+                 "observations": "observations by several assessors, awaiting sign-off",
+                 "signed off": "signed off by your lead"}
 
 
 def _shown(level: int | None) -> str:
@@ -81,7 +89,7 @@ for domain in framework.domains:
         current = levels.get(item.code)
         rows.append({
             "Competency": f"{item.code} {item.name}",
-            "Level now": _shown(current.level if current else None),
+            "Level now": readiness.level_label(current),
             "Target": target,
             "From": SOURCE_LABELS[current.source] if current else "no rating yet",
             "Self": _shown(current.self_level if current else None),
@@ -98,6 +106,10 @@ with st.container(key="narrow-every-competency"):
                "Lessons and cases": row["Lessons and cases"]} for row in rows])
 with st.expander("How levels are worked out"):
     st.markdown(HOW_LEVELS_ARE_WORKED_OUT)
+
+if registry.may_open(registry.MY_EVIDENCE, me):
+    st.page_link(registry.page(registry.MY_EVIDENCE), label="Ask for an observation or add evidence",
+                 icon=":material/visibility:")
 
 st.header("Evidence from lessons and cases")
 evidence_widget.show(framework, supporting, key="my-evidence")

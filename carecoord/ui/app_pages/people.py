@@ -1,6 +1,6 @@
 import streamlit as st
 
-from carecoord import clock, limits
+from carecoord import clock, limits, permissions
 from carecoord.people import role_labels
 from carecoord.people import ADMIN, DISCIPLINES, LEAD, ROLE_LABELS, ROLES, ROLES_A_LEAD_MAY_ADD
 from carecoord.store import accounts
@@ -22,6 +22,7 @@ members = accounts.practice_members(run.db, me, practice.id)
 st.dataframe(
     table_rows({"Name": m.display_name, "Username": m.username, "Role": ROLE_LABELS[m.role],
                 "Discipline": m.discipline,
+                "Assessor": "yes" if m.role == LEAD or m.assessor else "",
                 "Status": "active" if m.active and not m.account_disabled else
                           ("account disabled" if m.account_disabled else "inactive in this practice")}
                for m in members),
@@ -66,6 +67,21 @@ if changeable:
     if st.button(label):
         accounts.set_membership_active(run.db, me, member.person_id, practice.id, member.role,
                                        not member.active, run.now)
+        st.rerun()
+
+nameable = [m for m in members if m.person_id != me.id and m.role != LEAD and m.active and not m.account_disabled]
+if nameable and permissions.may_name_assessors(me, practice.id):
+    st.header("Assessors")
+    st.caption("Assessors observe the practice's trainees at work and record what they saw; leads are assessors "
+               "already. Name a senior coordinator, a nurse, a social worker, a physician or a family faculty member. "
+               "An assessor sees only the requests sent to them and what they wrote.")
+    member = st.selectbox("Person and role", nameable, key="assessor_member",
+                          format_func=lambda m: f"{m.display_name}: {ROLE_LABELS[m.role]}"
+                                                + (" (assessor)" if m.assessor else ""))
+    if st.button("Stop naming them an assessor" if member.assessor else "Name them an assessor"):
+        accounts.set_assessor(run.db, me, member.person_id, practice.id, member.role, not member.assessor, run.now)
+        flash("person_added", f"{plain(member.display_name)} is {'no longer ' if member.assessor else 'now '}"
+                              "an assessor of this practice.")
         st.rerun()
 
 if me.is_admin:

@@ -2,7 +2,7 @@ import streamlit as st
 
 from carecoord import clock, competency
 from carecoord.people import LEAD
-from carecoord.store import assessments
+from carecoord.store import assessments, observations
 from carecoord.ui import assessment_form, content, session
 from carecoord.ui.forms import show_flash
 from carecoord.ui.text import plain
@@ -23,7 +23,7 @@ trainee = st.selectbox("Trainee", team, format_func=lambda p: p.display_name)
 st.caption("Rate what you have seen them do, on the same scale they use for themselves. Their latest "
            "self-rating is shown under each competency.")
 
-levels = assessments.effective_levels(run.db, me, trainee, run.now)
+levels = observations.levels(run.db, me, trainee, library.framework, run.now)
 draft = assessments.find_draft(run.db, me, trainee, competency.OBSERVER)
 if draft is None:
     mine = [a for a in assessments.submitted_assessments(run.db, me, trainee)

@@ -25,12 +25,12 @@ members = readiness_store.team_members(run.db, me, practice.id, framework)
 if not members:
     st.info(f"{plain(practice.name)} has no care coordinators or leads yet. Add them on the People page.")
     st.stop()
-levels = readiness_store.team_levels(run.db, me, practice.id, run.now)
+levels = readiness_store.team_levels(run.db, me, practice.id, run.now, framework)
 targets = sorted({m.target for m in members})
 st.write(
     f"**{plain(practice.name)}**: {len(members)} care coordinators and leads, each at their level now (the same "
-    "rule as their own *My competencies* page: self-assessments and observer ratings of the last 12 months) "
-    "against the target for their role: "
+    "rule as their own *My competencies* page: a lead's sign-off, else observations by several assessors, else "
+    "self-assessments and observer ratings of the last 12 months) against the target for their role: "
     + ", ".join(f"{t} {framework.levels[t - 1].name}" for t in targets) + "."
 )
 st.caption(f"As of {clock.day(run.now, run.timezone)}. To print this page, use your browser's Print command: the navigation "
@@ -63,18 +63,20 @@ else:
         for item in framework.competencies:
             current = mine.get(item.code)
             state = readiness.status(current.level if current else None, member.target)
+            label = readiness.level_label(current)
             cells.append({"person": member.name, "column": item.code, "status": state, "target": member.target,
-                          "label": str(current.level) if current else "–",
-                          "detail": f"{item.code} {item.name}: " + (f"{current.level} ({current.source})" if current
-                                                                    else "not enough evidence")})
-            row[item.code] = str(current.level) if current else "–"
+                          "label": label,
+                          "detail": f"{item.code} {item.name}: " + (f"{current.level} ({readiness.basis(current)})"
+                                                                    if current else "not enough evidence")})
+            row[item.code] = label
         table.append(row)
     columns, column_title = framework.competencies, "Competency"
 chart.show(team_charts.readiness_heatmap, cells, title=f"Team readiness {view.lower()}", width="content",
            column_title=column_title, many_columns=len(columns) > 12)
 st.caption("Each cell is a person's level now against the target for their role: blue above target, green at "
            "target, orange up to one level below, red more than one level below, grey *not enough evidence* (no "
-           "self-assessment or observer rating in the last 12 months). A dash means not enough evidence. Hover "
+           "self-assessment or observer rating in the last 12 months). A dash means not enough evidence. "
+           "A level with ✓ is signed off by a lead; every other level is provisional. Hover "
            "over a cell for the competency's name.")
 with st.expander("The heatmap as a table"):
     st.dataframe(table_rows(table), hide_index=True)
