@@ -148,8 +148,8 @@ def test_export_rows_give_every_person_every_competency_with_its_source():
     assert len(rows) == 3 * len(FRAMEWORK.competencies)
     first = rows[0]
     assert (first["Person"], first["Competency code"], first["Level now"], first["Target"]) == ("Amara", codes[0], 4, 3)
-    assert (first["From"], first["Self"], first["Observer"], first["As of"]) == (
-        "self, capped by observer", 5, 3, NOW.date().isoformat())
+    assert (first["From"], first["Signed off"], first["Self"], first["Observer"], first["As of"]) == (
+        "self-rating capped by an observer's, provisional", "no, provisional", 5, 3, NOW.date().isoformat())
     assert first["Against target"] == R.ABOVE
     second = rows[1]
     assert (second["Level now"], second["From"], second["Against target"]) == (None, "not enough evidence",
