@@ -187,6 +187,15 @@ def achieved_level(observations: Iterable[Observed], rule: AchievementRule, toda
     return None
 
 
+def rule_sentence(rule: AchievementRule) -> str:
+    """When a level is achieved, in words: "a level is achieved when ..." is followed by this."""
+    if rule.combine == "mean_of_latest":
+        return (f"the mean of the latest {rule.min_observations} observations in the last {rule.window_days} days, "
+                f"by at least {rule.min_assessors} different assessors, rounded down, reaches it")
+    return (f"at least {rule.min_observations} observations by at least {rule.min_assessors} different assessors "
+            f"in the last {rule.window_days} days reach it")
+
+
 def progress_towards(observations: Iterable[Observed], rule: AchievementRule, today: date, level: int) -> str:
     """Where the observations stand against the rule for one level, in a sentence."""
     fresh = fresh_observations(observations, rule, today)

@@ -119,3 +119,9 @@ def test_nothing_at_all_is_not_enough_evidence():
 def test_progress_sentence_says_what_is_missing():
     assert c.progress_towards(ENOUGH[:2], REACH, TODAY, 3) == (
         "2 of 3 observations at level 3 or above, from 2 of 2 assessors, in the last 365 days")
+
+
+def test_the_rule_in_words_follows_its_parameters():
+    assert c.rule_sentence(REACH) == ("at least 3 observations by at least 2 different assessors in the last 365 days "
+                                      "reach it")
+    assert c.rule_sentence(MEAN).startswith("the mean of the latest 3 observations")

@@ -26,8 +26,7 @@ st.write(f"Your target is **{target} {framework.levels[target - 1].name}** on ev
          "ratings of the last year (see *How levels are worked out* below).")
 HOW_LEVELS_ARE_WORKED_OUT = (
     "- A level your lead has signed off counts (marked ✓), until the sign-off is withdrawn.\n"
-    f"- Otherwise, when at least {rule.min_observations} observations by at least {rule.min_assessors} different "
-    f"assessors in the last {rule.window_days} days reach a level, that level counts and waits for sign-off.\n"
+    f"- Otherwise, when {competency.rule_sentence(rule)}, that level counts and waits for sign-off.\n"
     "- Otherwise the level is provisional, from ratings: an assessor's latest observation counts as an observer "
     "rating.\n"
     "- Only assessments from the last 12 months count; a corrected assessment is replaced by its correction.\n"

@@ -1,6 +1,6 @@
 import streamlit as st
 
-from carecoord import clock
+from carecoord import clock, competency
 from carecoord.people import TRAINEE
 from carecoord.store import observations
 from carecoord.ui import content, session
@@ -17,9 +17,8 @@ framework = content.require_framework(library)
 show_flash("evidence")
 errors = field_errors("evidence")
 rule = framework.achievement
-st.caption(f"A level counts as achieved when at least {rule.min_observations} observations by at least "
-           f"{rule.min_assessors} different assessors in the last {rule.window_days} days reach it, and your lead "
-           "signs it off. Your self-ratings, checks and case decisions are shown beside them; they never decide alone.")
+st.caption(f"A level counts as achieved when {competency.rule_sentence(rule)}, and your lead signs it off. Your "
+           "self-ratings, checks and case decisions are shown beside them; they never decide alone.")
 codes = [c.code for c in framework.competencies]
 assessors = observations.assessors_for(run.db, me)
 

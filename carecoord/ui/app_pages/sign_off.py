@@ -17,9 +17,8 @@ framework = content.require_framework(library)
 show_flash("sign-off")
 errors = field_errors("sign-off")
 rule = framework.achievement
-st.caption(f"The rule: a level is ready for sign-off when at least {rule.min_observations} observations by at least "
-           f"{rule.min_assessors} different assessors in the last {rule.window_days} days reach it. Your sign-off "
-           "makes it count as achieved; until then every level is provisional.")
+st.caption(f"A level is ready for sign-off when {competency.rule_sentence(rule)}. Your sign-off makes it count as "
+           "achieved; until then every level is provisional.")
 
 team = [p for p in observations.trainees_to_observe(run.db, me) if permissions.may_sign_off(me, p)]
 if not team:

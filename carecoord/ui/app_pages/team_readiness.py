@@ -78,6 +78,10 @@ st.caption("Each cell is a person's level now against the target for their role:
            "self-assessment or observer rating in the last 12 months). A dash means not enough evidence. "
            "A level with ✓ is signed off by a lead; every other level is provisional. Hover "
            "over a cell for the competency's name.")
+signed = sum(e.signed_off for mine in levels.values() for e in mine.values())
+shown_levels = sum(len(mine) for mine in levels.values())
+st.caption(f"Signed off: {signed} of the {shown_levels} levels shown. Leads sign levels off on the Sign-off page "
+           "once observations by several assessors show them.")
 with st.expander("The heatmap as a table"):
     st.dataframe(table_rows(table), hide_index=True)
 
