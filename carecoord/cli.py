@@ -1,4 +1,4 @@
-"""The `carecoord` command: set-up, demo, backup and content checks from the server's shell."""
+"""The `carecoord` command: set-up, demo, backup, content checks and reminders from the server's shell."""
 
 from __future__ import annotations
 
@@ -114,6 +114,168 @@ def cmd_purge(args) -> int:
     return 0
 
 
+def cmd_remind(args) -> int:
+    """Tell people by e-mail what waits for them (run from cron, e.g. hourly): expire observation requests
+    past their time, queue a reminder for each new thing that waits, send the queue, one e-mail per person.
+
+    Exit status: 0 when everything queued was sent (or mail is off), 1 when the mail server could not be
+    used (the reminders wait for the next run) or something else failed, 2 for a setting that is wrong.
+    """
+    from carecoord import mailer
+
+    db, now = _open(args), clock.utcnow()
+    try:
+        config = mailer.settings()
+    except mailer.ConfigurationError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if args.dry_run:
+        return _remind_dry_run(db, now, config)
+    from carecoord.store import observations, reminders
+
+    expired = observations.expire_requests(db, now)
+    if expired:
+        print(f"Expired {count(expired, 'observation request')} past their time.")
+    if config is None:
+        print("E-mail is off (CARECOORD_SMTP_HOST is not set): no reminders queued or sent.")
+        return 0
+    queued, failed = _queue_reminders(db, now)
+    sent, messages, unreachable, refused = _send_reminders(db, config, now)
+    waiting = reminders.status(db, accounts.SYSTEM).waiting
+    print(f"Reminders: queued {queued}, sent {sent} in {count(messages, 'e-mail')}, waiting {waiting}.")
+    if unreachable:
+        print(f"error: {unreachable}; {count(waiting, 'reminder')} {'waits' if waiting == 1 else 'wait'} "
+              "for the next run", file=sys.stderr)
+    for problem in refused + failed:
+        print(f"error: {problem}", file=sys.stderr)
+    return 1 if unreachable or refused or failed else 0
+
+
+def _new_reminders(db, library, now):
+    """(recipient, the person, [(key, line text)] not queued before) for everyone who is mailed reminders."""
+    from carecoord import waiting
+    from carecoord.store import reminders
+
+    for recipient in reminders.recipients(db, accounts.SYSTEM):
+        person = accounts.load_person(db, recipient.id)
+        if person is None:
+            continue
+        try:
+            found = waiting.items(db, person, library, now, waiting.timezone_of(person))
+        except Exception as error:  # one person's odd records must not stop everyone's reminders
+            yield recipient, person, error
+            continue
+        queued = reminders.queued_keys(db, accounts.SYSTEM, person.id)
+        yield recipient, person, [(key, item.text) for item in found for key in item.keys if key not in queued]
+
+
+def _library():
+    from carecoord.content import load_library
+
+    return load_library()
+
+
+def _queue_reminders(db, now) -> tuple[int, list[str]]:
+    """Queue each new thing that waits; how many were queued, and what failed."""
+    from carecoord import mailer
+    from carecoord.store import reminders
+
+    queued, failed = 0, []
+    for recipient, _person, new in _new_reminders(db, _library(), now):
+        if isinstance(new, Exception):
+            failed.append(f"could not work out what waits for person {recipient.id}: {new}")
+            continue
+        with database.write(db):
+            for key, text in new:
+                queued += reminders.queue(db, accounts.SYSTEM, recipient.id, key, mailer.SUBJECT, text, now)
+    return queued, failed
+
+
+def _lines(queued) -> list[tuple[str, str]]:
+    """A message's lines from a person's unsent reminders: per kind, the newest line (its count is the latest),
+    in the order the app lists the kinds."""
+    from carecoord import waiting
+
+    newest: dict[str, str] = {}
+    for reminder in sorted(queued, key=lambda r: (r.created_at, r.id)):
+        newest[reminder.kind] = reminder.body
+    order = list(waiting.PAGE_OF_KIND)
+    kinds = sorted(newest, key=lambda kind: order.index(kind) if kind in order else len(order))
+    return [(newest[kind], waiting.PAGE_OF_KIND.get(kind, "")) for kind in kinds]
+
+
+def _send_reminders(db, config, now) -> tuple[int, int, str, list[str]]:
+    """Send every unsent reminder, one e-mail per person. (reminders sent, e-mails sent, why the server could
+    not be used or "", messages the server refused); what was not sent waits, its attempt counted."""
+    from carecoord import mailer
+    from carecoord.store import reminders
+
+    pending = reminders.unsent(db, accounts.SYSTEM)
+    if not pending:
+        return 0, 0, "", []
+    try:
+        connection = mailer.Connection(config)
+    except mailer.MailError as error:
+        reminders.record_failure(db, accounts.SYSTEM, [r.id for queued in pending.values() for r in queued],
+                                 str(error))
+        return 0, 0, str(error), []
+    sent = messages = 0
+    refused: list[str] = []
+    people = list(pending.items())
+    try:
+        for number, (recipient, queued) in enumerate(people):
+            ids = [r.id for r in queued]
+            try:
+                message = mailer.reminder_message(config, mailer.recipient(recipient.display_name, recipient.email),
+                                                  _lines(queued))
+            except ValueError as error:
+                reminders.record_failure(db, accounts.SYSTEM, ids, f"the address cannot be used: {error}")
+                refused.append(f"person {recipient.id}: the e-mail address cannot be used")
+                continue
+            try:
+                connection.send(message)
+            except mailer.MailError as error:
+                if error.unreachable:
+                    reminders.record_failure(db, accounts.SYSTEM,
+                                             [r.id for _, rest in people[number:] for r in rest], str(error))
+                    return sent, messages, str(error), refused
+                reminders.record_failure(db, accounts.SYSTEM, ids, str(error))
+                refused.append(f"person {recipient.id}: {error}")
+                continue
+            reminders.mark_sent(db, accounts.SYSTEM, ids, now)
+            sent, messages = sent + len(ids), messages + 1
+    finally:
+        connection.close()
+    return sent, messages, "", refused
+
+
+def _remind_dry_run(db, now, config) -> int:
+    """What a run would send now, changing nothing."""
+    from carecoord.store import reminders
+
+    if config is None:
+        print("E-mail is off (CARECOORD_SMTP_HOST is not set); were it on, a run would send this:")
+    pending = reminders.unsent(db, accounts.SYSTEM)
+    unsent = {recipient.id: queued for recipient, queued in pending.items()}
+    people = 0
+    for recipient, _person, new in _new_reminders(db, _library(), now):
+        if isinstance(new, Exception):
+            print(f"error: could not work out what waits for person {recipient.id}: {new}", file=sys.stderr)
+            continue
+        waiting_lines = [line for line, _ in _lines(unsent.get(recipient.id, []))]
+        new_lines = list(dict.fromkeys(text for _, text in new))
+        if not waiting_lines and not new_lines:
+            continue
+        people += 1
+        print(f"To {recipient.email} (person {recipient.id}):")
+        for line in waiting_lines:
+            print(f"  - {line} (queued before, not yet sent)")
+        for line in new_lines:
+            print(f"  - {line}")
+    print(f"Would send {count(people, 'e-mail')}; nothing was queued, sent or changed.")
+    return 0
+
+
 def cmd_copy(args) -> int:
     """Copy the SQLite database into an empty PostgreSQL database, and check every table."""
     from carecoord import transfer
@@ -201,6 +363,10 @@ def build_parser() -> argparse.ArgumentParser:
     command("migrate", help="bring the database schema up to date").set_defaults(handler=cmd_migrate)
     command("purge", help="delete the text of stories withdrawn 30 or more days ago"
                         ).set_defaults(handler=cmd_purge)
+    remind = command("remind", help="e-mail people what waits for them (run from cron); "
+                                     "exit 1 when the mail server cannot be used")
+    remind.add_argument("--dry-run", action="store_true", help="print what would be sent; change nothing")
+    remind.set_defaults(handler=cmd_remind)
     return parser
 
 

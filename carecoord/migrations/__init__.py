@@ -17,9 +17,10 @@ from carecoord.migrations import accounts, assessments, cases, learning, plans, 
 from carecoord.migrations import privacy, stories
 from carecoord.migrations import dialect, performance, security
 from carecoord.migrations import observations
+from carecoord.migrations import reminders
 
 MODULES = (dialect, accounts, learning, assessments, cases, plans, sessions, measures, stories, privacy, performance, security,
-           observations)
+           observations, reminders)
 SETS: tuple[Migrations, ...] = tuple(module.migrations for module in MODULES)
 
 POSTGRES_VERSION_TABLE = """

@@ -58,6 +58,9 @@ EXPORT: dict[str, str] = {
     "surveys_answered": """SELECT administration_id, responded_at FROM survey_respondent WHERE person_id = :id""",
     "measures_run": """SELECT id AS administration_id, instrument_id, administered_on, opened_at, closed_at
                        FROM administration WHERE opened_by = :id OR closed_by = :id""",
+    "email_reminders": """SELECT p.email_reminders AS reminders_on, r.key, r.body, r.created_at, r.sent_at, r.attempts
+                          FROM person p LEFT JOIN reminder r ON r.person_id = p.id WHERE p.id = :id
+                          ORDER BY r.created_at, r.id""",
 }
 NOTE = ("Team survey answers are stored without any link to the person who gave them, so they cannot be "
         "exported or erased individually; 'surveys_answered' lists only which surveys this person answered.")
@@ -107,7 +110,7 @@ def erase_person(db: Database, actor: Person, person_id: int, now: datetime) -> 
 
     Kept, under an anonymous account: lesson progress, check answers, assessment levels, case
     choices and survey participation (team and organisation reports depend on them). Gone: name,
-    username, e-mail, password, sign-ins, notes, reflections, stories and comments.
+    username, e-mail, password, sign-ins, e-mail reminders, notes, reflections, stories and comments.
     """
     _require_admin(actor)
     if actor.id == person_id:
@@ -120,6 +123,7 @@ def erase_person(db: Database, actor: Person, person_id: int, now: datetime) -> 
                    password_hash = NULL, is_admin = 0, disabled = 1, must_change_password = 0,
                    failed_attempts = 0, locked_until = NULL, started_on = NULL WHERE id = ?""", [person_id])
         db.execute("DELETE FROM sign_in WHERE person_id = ?", [person_id])
+        db.execute("DELETE FROM reminder WHERE person_id = ?", [person_id])
         db.execute("DELETE FROM sign_in_throttle WHERE person_id = ?", [person_id])
         db.execute("UPDATE person SET signed_out_at = NULL WHERE id = ?", [person_id])
         db.execute("UPDATE membership SET active = 0 WHERE person_id = ?", [person_id])

@@ -1,7 +1,7 @@
 import streamlit as st
 
 from carecoord.people import ROLE_LABELS
-from carecoord.store import accounts
+from carecoord.store import accounts, reminders
 from carecoord.ui import gate, session
 from carecoord.ui.text import plain
 
@@ -14,6 +14,16 @@ st.write(f"**{plain(me.display_name)}** — username {plain(me.username)}"
 for membership in me.memberships:
     status = "" if membership.active else " (inactive)"
     st.write(f"- {ROLE_LABELS[membership.role]} at {plain(membership.practice_name)}{status}")
+
+st.header("Reminders")
+reminders_on = reminders.email_reminders_on(run.db, me, me)
+wanted = st.toggle("E-mail me reminders", value=reminders_on, key=f"email-reminders-{me.id}")
+st.caption("One short e-mail when something new waits for you (an observation request, a module due, a survey "
+           "to answer), once for each thing. It names only the kind of work, never what anyone wrote."
+           if me.email else "You have no e-mail address here, so nothing is sent; an administrator can add one.")
+if wanted != reminders_on:
+    reminders.set_email_reminders(run.db, me, me, wanted)
+    st.rerun()
 
 st.header("Change password")
 gate.password_form(run)
