@@ -514,6 +514,21 @@ def expire_requests(db: Database, now: datetime) -> int:
 # ---------------------------------------------------------------- portfolio
 
 
+def document_text(filename: str, raw: bytes) -> str:
+    """The whole text of an uploaded document, or a refusal: too long, or not text (an image, a PDF, a
+    spreadsheet saved in its own format, text in another encoding)."""
+    if not filename.lower().endswith(DOCUMENT_SUFFIXES):
+        raise ObservationError("Attach a text document (.txt, .md, .csv or .rtf); images and PDFs cannot be "
+                               "checked for identifying details.", "filename")
+    if len(raw) > 4 * BODY_MAX:  # the most bytes BODY_MAX characters of UTF-8 can take
+        raise ObservationError(f"That document is too long: attach at most {BODY_MAX:,} characters of text.", "body")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ObservationError("That file is not readable text: save it as plain text (UTF-8) or Markdown and "
+                               "attach it again.", "filename") from None
+
+
 def add_portfolio_item(db: Database, actor: Person, framework: Framework, now: datetime, *, code: str, kind: str,
                        title: str, body: str = "", url: str | None = None, filename: str | None = None) -> int:
     """Evidence for one competency: a reflection (text), a link, or a text document (its whole text).

@@ -43,8 +43,8 @@ def request_line(framework: Framework, request: Request, now, timezone: str, *, 
     """A request in one line of Markdown."""
     who = plain(request.person_name) if for_assessor else plain(request.assessor_name)
     what = "; ".join(plain(competency_label(framework, code)) for code in request.codes)
-    kind = "review of portfolio evidence" if request.portfolio_item_id else "observation"
+    kind = "a review of portfolio evidence" if request.portfolio_item_id else "an observation"
     asked = clock.day(request.created_at, timezone)
     if for_assessor:
-        return f"**{who}** asked on {asked} for an {kind}: {what}"
-    return f"Asked **{who}** on {asked} for an {kind}: {what} — {REQUEST_STATUS_LABELS[request.state(now)]}"
+        return f"**{who}** asked on {asked} for {kind}: {what}"
+    return f"**{REQUEST_STATUS_LABELS[request.state(now)]}**: asked {who} on {asked} for {kind} of {what}"

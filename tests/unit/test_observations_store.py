@@ -228,3 +228,13 @@ def test_an_observation_outranks_an_old_self_rating_and_one_assessor_cannot_make
         observe(db, people["nan"], tia, now, days=days, levels={"FP1": 5})
     level = O.levels(db, tia, tia, FRAMEWORK, now)["FP1"]
     assert (level.level, level.source, level.signed_off) == (5, "observer", False)  # provisional only
+
+
+def test_an_uploaded_document_must_be_text():
+    assert O.document_text("notes.md", "# Après la réunion".encode()) == "# Après la réunion"
+    assert O.document_text("notes.txt", b"\xef\xbb\xbfplain") == "plain"  # a byte-order mark is dropped
+    for name, raw, field in (("scan.pdf", b"%PDF-1.7", "filename"), ("photo.txt", b"\xff\xd8\xff\xe0", "filename"),
+                             ("long.txt", b"x" * (4 * O.BODY_MAX + 1), "body")):
+        with pytest.raises(O.ObservationError) as refused:
+            O.document_text(name, raw)
+        assert refused.value.field == field

@@ -1,7 +1,8 @@
 import streamlit as st
 
 from carecoord import clock
-from carecoord.people import ASSESSOR
+from carecoord.content.models import Framework
+from carecoord.people import ASSESSOR, Person
 from carecoord.store import accounts, observations
 from carecoord.ui import content, registry, session, waiting
 from carecoord.ui.forms import field_errors, flash, show_field_error, show_flash
@@ -13,15 +14,72 @@ me = run.person
 library = content.library()
 
 st.title("Observe a trainee")
-waiting.show_on_landing(run, registry.OBSERVE)
 framework = content.require_framework(library)
 show_flash("observe")
 errors = field_errors("observe")
+requests = observations.requests_waiting_for(run.db, me, run.now)
+answering = next((r for r in requests if r.id == st.session_state.get("observe_request")), None)
+team = observations.trainees_to_observe(run.db, me)
+
+
+def observation_form(framework: Framework, trainee: Person, codes: list[str], request_id: int | None,
+                     portfolio_review: bool) -> None:
+    """The five things an observation records, for one trainee and the competencies chosen above it."""
+    with st.form("observation", border=False):
+        today = clock.local_date(run.now, run.timezone)
+        observed_on = st.date_input("Day you saw it", value=today, max_value=today, format=clock.DATE_INPUT_FORMAT)
+        show_field_error(errors, "observed_on")
+        setting = st.selectbox("Where", observations.SETTINGS,
+                               index=observations.SETTINGS.index("Review of portfolio evidence") if portfolio_review
+                               else 0)
+        what_seen = st.text_area("What you saw them do", max_chars=observations.WHAT_SEEN_MAX, height=100)
+        show_field_error(errors, "what_seen")
+        levels = {}
+        for code in codes:
+            item = framework.competency(code)
+            levels[code] = st.radio(f"{plain(competency_label(framework, code))}: the level you saw", [1, 2, 3, 4, 5],
+                                    index=None, key=f"level-{code}", format_func=lambda n: level_label(framework, n))
+            with st.expander("What you would see at each level"):
+                st.markdown("\n".join(f"- **{level_label(framework, n)}**: {plain(item.observer_wording(n))}"
+                                      for n in range(1, 6)))
+            show_field_error(errors, f"level-{code}")
+        # A text area, not a one-line input: Enter in a form's text input sends the whole form.
+        next_step = st.text_area("One thing for them to do next", max_chars=observations.NEXT_STEP_MAX, height=68)
+        show_field_error(errors, "next_step")
+        if st.form_submit_button("Save the observation", type="primary"):
+            with errors.catch():
+                observations.record_observation(
+                    run.db, me, trainee, framework, run.now, observed_on=observed_on, setting=setting,
+                    what_seen=what_seen, next_step=next_step, request_id=request_id, timezone=run.timezone,
+                    levels=levels)
+                st.session_state.pop("observe_request", None)
+                flash("observe", f"Saved your observation of {plain(trainee.display_name)}. They can read it now.")
+            st.rerun()
+
+
+# ---------------------------------------------------------------- answering a request: the form first
+
+if answering is not None:
+    st.header(f"Observe {plain(answering.person_name)}")
+    st.markdown(request_line(framework, answering, run.now, run.timezone, for_assessor=True))
+    if answering.context:
+        st.markdown(f"Their note: {plain(answering.context)}")
+    if st.button("Back to the requests", icon=":material/arrow_back:"):
+        st.session_state.pop("observe_request", None)
+        st.rerun()
+    trainee = next((p for p in team if p.id == answering.person_id), None)
+    if trainee is None:
+        st.warning("You no longer observe this trainee; decline the request instead.")
+        st.stop()
+    observation_form(framework, trainee, list(answering.codes), answering.id, answering.portfolio_item_id is not None)
+    show_field_error(errors)
+    st.stop()
+
+waiting.show_on_landing(run, registry.OBSERVE)
 
 # ---------------------------------------------------------------- requests
 
-requests = observations.requests_waiting_for(run.db, me, run.now)
-st.header("Requests waiting for you")
+st.header("Requests from trainees")
 if not requests:
     st.caption("No trainee is waiting for an observation from you.")
 for request in requests:
@@ -52,56 +110,22 @@ for request in requests:
 show_field_error(errors, "reason")
 show_field_error(errors, "request")
 
-# ---------------------------------------------------------------- record
+# ---------------------------------------------------------------- record without a request
 
 st.header("Record an observation")
-answering = next((r for r in requests if r.id == st.session_state.get("observe_request")), None)
-team = observations.trainees_to_observe(run.db, me)
 if not team:
     st.info("There are no trainees in the practices you observe for yet.")
     st.stop()
-if answering is not None:
-    trainee = next((p for p in team if p.id == answering.person_id), None)
-    st.markdown(f"Answering the request from **{plain(answering.person_name)}**.")
-    if st.button("Record a different observation instead", type="tertiary"):
-        st.session_state.pop("observe_request", None)
-        st.rerun()
-else:
-    trainee = st.selectbox("Trainee", team, format_func=lambda p: p.display_name)
-codes = [c.code for c in framework.competencies]
-chosen = st.multiselect("Competencies you saw (up to 3)", codes, max_selections=observations.MAX_COMPETENCIES,
-                        default=list(answering.codes) if answering else None,
-                        format_func=lambda code: competency_label(framework, code),
-                        key=f"observe-codes-{answering.id if answering else 0}")
+trainee = st.selectbox("Trainee", team, index=None, placeholder="Choose the trainee you saw",
+                       format_func=lambda p: p.display_name)
+chosen = st.multiselect("Competencies you saw (up to 3)", [c.code for c in framework.competencies],
+                        max_selections=observations.MAX_COMPETENCIES,
+                        format_func=lambda code: competency_label(framework, code))
 show_field_error(errors, "competencies")
 if trainee is not None and chosen:
-    with st.form("observation", border=False):
-        observed_on = st.date_input("Day you saw it", value=clock.local_date(run.now, run.timezone),
-                                    max_value=clock.local_date(run.now, run.timezone), format="DD/MM/YYYY")
-        show_field_error(errors, "observed_on")
-        setting = st.selectbox("Where", observations.SETTINGS,
-                               index=observations.SETTINGS.index("Review of portfolio evidence")
-                               if answering and answering.portfolio_item_id else 0)
-        what_seen = st.text_area("What you saw them do", max_chars=observations.WHAT_SEEN_MAX, height=100)
-        show_field_error(errors, "what_seen")
-        levels = {}
-        for code in chosen:
-            item = framework.competency(code)
-            levels[code] = st.radio(f"{plain(competency_label(framework, code))}: the level you saw", [1, 2, 3, 4, 5],
-                                    index=None, key=f"level-{code}", format_func=lambda n: level_label(framework, n),
-                                    captions=[plain(item.observer_wording(n)) for n in range(1, 6)])
-            show_field_error(errors, f"level-{code}")
-        next_step = st.text_input("One thing for them to do next", max_chars=observations.NEXT_STEP_MAX)
-        show_field_error(errors, "next_step")
-        if st.form_submit_button("Save the observation", type="primary"):
-            with errors.catch():
-                observations.record_observation(
-                    run.db, me, trainee, framework, run.now, observed_on=observed_on, setting=setting,
-                    what_seen=what_seen, next_step=next_step, request_id=answering.id if answering else None,
-                    timezone=run.timezone, levels=levels)
-                st.session_state.pop("observe_request", None)
-                flash("observe", f"Saved your observation of {plain(trainee.display_name)}. They can read it now.")
-            st.rerun()
+    observation_form(framework, trainee, chosen, None, False)
+else:
+    st.caption("Choose the trainee and what you saw; the rest of the form then appears.")
 show_field_error(errors)
 
 # ---------------------------------------------------------------- what I wrote
@@ -110,10 +134,12 @@ written = observations.observations_by(run.db, me)
 st.header("Observations you recorded")
 if not written:
     st.caption("You have not recorded an observation yet.")
-for observation in written[:10]:
+for observation in written[:5]:
     observation_card(framework, observation, run.timezone, show_person=True, show_assessor=False)
-if len(written) > 10:
-    st.caption(f"The latest 10 of {len(written)} are shown.")
+if len(written) > 5:
+    with st.expander(f"Earlier observations ({len(written) - 5} more)"):
+        for observation in written[5:]:
+            observation_card(framework, observation, run.timezone, show_person=True, show_assessor=False)
 live = [o for o in written if o.withdrawn_at is None]
 if live:
     with st.expander("Withdraw an observation"):
