@@ -111,14 +111,15 @@ def test_a_trainees_request_is_completed_by_the_assessor_at_phone_width(server, 
             expect(request).to_contain_text(_label(CODES[0]))
             request.get_by_role("button", name="Observe now").click()
             wait_for_app(assessor)
-            # The form takes the place of the list, at the top of the screen.
-            expect(assessor.get_by_role("heading", name="Observe Sam Whitfield")).to_be_in_viewport()
-            expect(assessor.get_by_role("button", name="Observe now")).to_have_count(0)
+            # The form opens in the request's card, where the button was.
+            expect(_card(assessor, NOTE).get_by_role("button", name="Observe now")).to_have_count(0)
+            expect(assessor.get_by_text("Day you saw it")).to_be_in_viewport()
 
             seen_on = (utcnow() - timedelta(days=2)).date()
             day = assessor.get_by_role("spinbutton", name="day, Day you saw it")
-            day.click()
-            assessor.keyboard.type(seen_on.strftime("%d%m%Y"))  # DD/MM/YYYY: each part moves on to the next
+            assessor.get_by_role("spinbutton", name="year, Day you saw it").click()
+            # The app's one date form (clock.DATE_INPUT_FORMAT, YYYY-MM-DD): each part moves on to the next.
+            assessor.keyboard.type(seen_on.strftime("%Y%m%d"))
             assessor.keyboard.press("Tab")
             expect(day).to_have_attribute("aria-valuenow", str(seen_on.day))
             _pick(assessor, assessor.get_by_role("combobox", name="Where"), "Discharge", "Discharge call")
@@ -144,13 +145,13 @@ def test_a_trainees_request_is_completed_by_the_assessor_at_phone_width(server, 
 
         trainee.reload()
         wait_for_app(trainee)
-        trainee.get_by_role("tab", name=re.compile("^Observations of you")).click()
+        trainee.get_by_role("tab", name=re.compile("^Observed")).click()
         card = _card(trainee, WHAT_SEEN)
         expect(card).to_contain_text(f"{clock.day(seen_on)} · Discharge call · observed by Rosa Delgado (nurse)")
         expect(card).to_contain_text(NEXT_STEP)
         for code in CODES:
             expect(card).to_contain_text(f"{_label(code)}: 3 Competent")
-        trainee.get_by_role("tab", name="Ask for an observation").click()
+        trainee.get_by_role("tab", name="Ask").click()
         asked = _card(trainee, NOTE)
         expect(asked).to_contain_text("Observed: asked Rosa Delgado on")
         check_accessibility(trainee, again=True)

@@ -37,12 +37,13 @@ def ask(assessor: observations.Assessor | None, chosen: list[str], **extra) -> N
     observations.ask_for_observation(run.db, me, assessor.id, chosen, framework, run.now, **extra)
 
 
-ask_tab, seen_tab, portfolio_tab = st.tabs(["Ask for an observation", f"Observations of you ({len(seen)})",
-                                            f"Your portfolio ({len(items)})"])
+# Short labels: the three fit a phone's width side by side.
+ask_tab, seen_tab, portfolio_tab = st.tabs(["Ask", f"Observed ({len(seen)})", f"Portfolio ({len(items)})"])
 
 # ---------------------------------------------------------------- ask
 
 with ask_tab:
+    st.header("Ask for an observation")
     if not assessors:
         st.info("Your practice has no assessors yet. Ask your lead to name some.")
     else:
@@ -90,6 +91,7 @@ with ask_tab:
 # ---------------------------------------------------------------- observations of me
 
 with seen_tab:
+    st.header("Observations of you")
     if not seen:
         st.caption("Nobody has recorded an observation of you yet. Ask an assessor after a family meeting, a "
                    "discharge call or a plan-of-care meeting.")
@@ -103,6 +105,7 @@ with seen_tab:
 # ---------------------------------------------------------------- portfolio
 
 with portfolio_tab:
+    st.header("Your portfolio")
     st.caption("Evidence you attach to a competency: a reflection, a link, or a text document. Everything is "
                "checked for details that could identify a family before it is saved.")
     for item in items:

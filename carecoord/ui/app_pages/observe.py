@@ -57,24 +57,6 @@ def observation_form(framework: Framework, trainee: Person, codes: list[str], re
             st.rerun()
 
 
-# ---------------------------------------------------------------- answering a request: the form first
-
-if answering is not None:
-    st.header(f"Observe {plain(answering.person_name)}")
-    st.markdown(request_line(framework, answering, run.now, run.timezone, for_assessor=True))
-    if answering.context:
-        st.markdown(f"Their note: {plain(answering.context)}")
-    if st.button("Back to the requests", icon=":material/arrow_back:"):
-        st.session_state.pop("observe_request", None)
-        st.rerun()
-    trainee = next((p for p in team if p.id == answering.person_id), None)
-    if trainee is None:
-        st.warning("You no longer observe this trainee; decline the request instead.")
-        st.stop()
-    observation_form(framework, trainee, list(answering.codes), answering.id, answering.portfolio_item_id is not None)
-    show_field_error(errors)
-    st.stop()
-
 waiting.show_on_landing(run, registry.OBSERVE)
 
 # ---------------------------------------------------------------- requests
@@ -95,6 +77,19 @@ for request in requests:
                 with st.expander(f"Their evidence: {plain(item.title)}"):
                     st.text(item.url or item.body)
         st.caption(f"The request expires on {clock.day(request.expires_at, run.timezone)}.")
+        if request is answering:
+            # The form opens inside the request's card, where the person pressed the button.
+            trainee = next((p for p in team if p.id == request.person_id), None)
+            if trainee is None:
+                st.warning("You no longer observe this trainee; decline the request instead.")
+            else:
+                observation_form(framework, trainee, list(request.codes), request.id,
+                                 request.portfolio_item_id is not None)
+                show_field_error(errors)
+            if st.button("Cancel", key=f"cancel-{request.id}"):
+                st.session_state.pop("observe_request", None)
+                st.rerun()
+            continue
         observe, decline = st.columns(2)
         if observe.button("Observe now", key=f"answer-{request.id}", type="primary"):
             st.session_state["observe_request"] = request.id
@@ -113,20 +108,22 @@ show_field_error(errors, "request")
 # ---------------------------------------------------------------- record without a request
 
 st.header("Record an observation")
-if not team:
+if answering is not None:
+    st.caption("Save or cancel the observation you are writing above first.")
+elif not team:
     st.info("There are no trainees in the practices you observe for yet.")
-    st.stop()
-trainee = st.selectbox("Trainee", team, index=None, placeholder="Choose the trainee you saw",
-                       format_func=lambda p: p.display_name)
-chosen = st.multiselect("Competencies you saw (up to 3)", [c.code for c in framework.competencies],
-                        max_selections=observations.MAX_COMPETENCIES,
-                        format_func=lambda code: competency_label(framework, code))
-show_field_error(errors, "competencies")
-if trainee is not None and chosen:
-    observation_form(framework, trainee, chosen, None, False)
 else:
-    st.caption("Choose the trainee and what you saw; the rest of the form then appears.")
-show_field_error(errors)
+    trainee = st.selectbox("Trainee", team, index=None, placeholder="Choose the trainee you saw",
+                           format_func=lambda p: p.display_name)
+    chosen = st.multiselect("Competencies you saw (up to 3)", [c.code for c in framework.competencies],
+                            max_selections=observations.MAX_COMPETENCIES,
+                            format_func=lambda code: competency_label(framework, code))
+    show_field_error(errors, "competencies")
+    if trainee is not None and chosen:
+        observation_form(framework, trainee, chosen, None, False)
+    else:
+        st.caption("Choose the trainee and what you saw; the rest of the form then appears.")
+    show_field_error(errors)
 
 # ---------------------------------------------------------------- what I wrote
 
