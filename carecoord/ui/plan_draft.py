@@ -11,7 +11,7 @@ from carecoord import cases as rules
 from carecoord.content.models import Phase
 from carecoord.store import cases
 from carecoord.ui import session
-from carecoord.ui.text import plain, table_rows
+from carecoord.ui.text import table_rows
 
 KINDS = {"family_goal": "Family goal", "team_concern": "Team concern"}
 

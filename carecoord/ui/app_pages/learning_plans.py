@@ -5,9 +5,9 @@ import streamlit as st
 from carecoord import clock, plans as rules
 from carecoord.people import LEAD, TRAINEE
 from carecoord.store import accounts, assessments, learning, plans
-from carecoord.ui import content, session
+from carecoord.ui import content, session, tables
 from carecoord.ui.forms import field_errors, flash, show_field_error, show_flash
-from carecoord.ui.text import plain, table_rows
+from carecoord.ui.text import plain
 from carecoord.wording import count
 
 run = session.page(LEAD)
@@ -61,7 +61,8 @@ for trainee in trainees:
     details[trainee.display_name] = statuses
     rows.append({"Trainee": trainee.display_name, "Assigned": summary.assigned, "Done": summary.done,
                  "Due soon": summary.due_soon, "Overdue": summary.overdue, "Status": summary.label})
-st.dataframe(table_rows(rows), hide_index=True)
+tables.wide_and_narrow("plans", rows, lambda row: {
+    "Trainee": row["Trainee"], "Done": f"{row['Done']} of {row['Assigned']}", "Status": row["Status"]})
 for name, statuses in details.items():
     if statuses:
         with st.expander(plain(name)):
@@ -71,11 +72,12 @@ for name, statuses in details.items():
 assigned = plans.practice_plan(run.db, me, practice.practice_id)
 if assigned:
     st.header("Everything assigned")
-    st.dataframe(table_rows({"To": a.person, "Module": library.module(a.module_id).title
-                             if library.module(a.module_id) else a.module_id,
-                             "Track": (library.track(a.track_id).title if library.track(a.track_id) else a.track_id)
-                             if a.track_id else "–", "Due": clock.day(a.due_on)} for a in assigned),
-                 hide_index=True)
+    tables.wide_and_narrow(
+        "assigned",
+        ({"To": a.person, "Module": library.module(a.module_id).title if library.module(a.module_id) else a.module_id,
+          "Track": (library.track(a.track_id).title if library.track(a.track_id) else a.track_id)
+          if a.track_id else "–", "Due": clock.day(a.due_on)} for a in assigned),
+        lambda row: {"To": row["To"], "Module": row["Module"], "Due": row["Due"]})
 
     def describe(a) -> str:
         module = library.module(a.module_id)

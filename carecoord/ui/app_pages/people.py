@@ -4,7 +4,8 @@ from carecoord import clock, limits, permissions
 from carecoord.people import role_labels
 from carecoord.people import ADMIN, DISCIPLINES, LEAD, ROLE_LABELS, ROLES, ROLES_A_LEAD_MAY_ADD
 from carecoord.store import accounts
-from carecoord.ui import session
+from carecoord.ui import session, tables
+from carecoord.ui.tables import joined
 from carecoord.ui.forms import field_errors, flash, show_field_error, show_flash
 from carecoord.ui.text import plain, table_rows
 
@@ -19,14 +20,15 @@ if not practices:
 
 practice = st.selectbox("Practice", practices, format_func=lambda p: p.name)
 members = accounts.practice_members(run.db, me, practice.id)
-st.dataframe(
-    table_rows({"Name": m.display_name, "Username": m.username, "Role": ROLE_LABELS[m.role],
-                "Discipline": m.discipline,
-                "Assessor": "yes" if m.role == LEAD or m.assessor else "",
-                "Status": "active" if m.active and not m.account_disabled else
-                          ("account disabled" if m.account_disabled else "inactive in this practice")}
-               for m in members),
-    hide_index=True,
+role_and_discipline = joined("Role", "Discipline")
+tables.wide_and_narrow(
+    "members",
+    ({"Name": m.display_name, "Username": m.username, "Role": ROLE_LABELS[m.role], "Discipline": m.discipline,
+      "Assessor": "yes" if m.role == LEAD or m.assessor else "",
+      "Status": "active" if m.active and not m.account_disabled else
+                ("account disabled" if m.account_disabled else "inactive in this practice")} for m in members),
+    lambda row: {"Name": row["Name"], "Role": role_and_discipline(row) + (" · assessor" if row["Assessor"] else ""),
+                 "Status": row["Status"]},
 )
 
 roles_i_give = ROLES if me.is_admin else ROLES_A_LEAD_MAY_ADD

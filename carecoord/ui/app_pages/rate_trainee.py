@@ -3,7 +3,7 @@ import streamlit as st
 from carecoord import clock, competency
 from carecoord.people import LEAD
 from carecoord.store import assessments, observations
-from carecoord.ui import assessment_form, content, session
+from carecoord.ui import assessment_form, content, session, tables
 from carecoord.ui.forms import show_flash
 from carecoord.ui.text import plain
 
@@ -50,5 +50,9 @@ calibrated = [(item, levels[item.code]) for item in library.framework.competenci
 if calibrated:
     st.header("Self and observer side by side")
     st.caption("Difference is self minus observer: above zero, they rate themselves higher than you do.")
-    st.dataframe([{"Competency": f"{item.code} {item.name}", "Self": e.self_level, "Observer": e.observer_level,
-                   "Difference": e.calibration} for item, e in calibrated], hide_index=True)
+    tables.wide_and_narrow(
+        "side-by-side",
+        ({"Competency": f"{item.code} {item.name}", "Self": e.self_level, "Observer": e.observer_level,
+          "Difference": e.calibration} for item, e in calibrated),
+        lambda row: {"Competency": row["Competency"],
+                     "Self / observer": f"{row['Self']} / {row['Observer']} ({row['Difference']:+d})"})
