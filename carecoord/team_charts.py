@@ -83,8 +83,9 @@ def share_by_round_chart(*, domain_order: tuple[str, ...], columns: int = 3, pan
         subtitle="The number over each point is how many people were assessed in that round."))
 
 
-def capability_trend_chart(*, domain_order: tuple[str, ...]) -> alt.Chart:
-    """Small multiples: practice capability score (0-100) per domain and overall, by administration date.
+def capability_trend_chart(*, domain_order: tuple[str, ...], columns: int = 3, panel_width: int = 190) -> alt.Chart:
+    """Small multiples: practice capability score (0-100) per domain and overall, by administration date
+    (`columns` and `panel_width` fit it to a laptop or a phone: see ui/chart.show_fitted).
 
     rows: {"domain": str, "date": ISO date, "score": float}
     """
@@ -97,9 +98,9 @@ def capability_trend_chart(*, domain_order: tuple[str, ...]) -> alt.Chart:
     line = base.mark_line(color="#009E73", strokeWidth=2, point=alt.OverlayMarkDef(size=50, filled=True,
                                                                                    color="#009E73"))
     return line.encode(  # the facet channel: see carecoord.charts.growth_chart
-        facet=alt.Facet("domain:N", title=None, sort=list(domain_order), columns=3,
+        facet=alt.Facet("domain:N", title=None, sort=list(domain_order), columns=columns,
                         header=alt.Header(labelFontWeight="bold", labelFontSize=11, labelLimit=220)),
-    ).properties(width=190, height=110, title="Practice capability over time")
+    ).properties(width=panel_width, height=110, title="Practice capability over time")
 
 
 def rc_matrix_chart(*, disciplines: tuple[str, ...]) -> alt.LayerChart:

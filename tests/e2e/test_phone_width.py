@@ -69,3 +69,25 @@ def test_a_lead_lands_on_team_readiness_on_a_phone_with_nothing_out_of_reach(ser
     assert phone.locator(".st-key-wide-gaps").is_hidden()
     assert list(phone.locator(".st-key-narrow-gaps th").all_inner_texts()) == [
         "Competency domain", "Reading", "Team · systems"]
+
+
+# A lead's pages whose grids have a phone form (ui/tables.wide_and_narrow): the page and the key of a table.
+LEAD_PHONE_FORMS = {"people": "members", "learning_plans": "plans", "curriculum_map": "coverage",
+                    "practice_measures": "capability-results", "rate_trainee": "side-by-side"}
+
+
+def test_a_leads_tables_show_their_phone_form_at_390_px_and_fit(server, phone):
+    sign_in(phone, server.url, "demo-lead")
+    problems = []
+    for name, key in LEAD_PHONE_FORMS.items():
+        phone.goto(f"{server.url}/{name}")
+        wait_for_app(phone)
+        narrow = phone.locator(f".st-key-narrow-{key} [data-testid=stTable]")
+        narrow.wait_for()
+        if not phone.locator(f".st-key-wide-{key}").is_hidden():
+            problems.append(f"{name}: the laptop grid {key} is shown on a phone")
+        found = phone.evaluate(OVERFLOW)
+        if found["page"] > found["width"] + 1 or found["wide"]:
+            problems.append(f"{name}: page {found['page']} px wide on a {found['width']} px screen; {found['wide']}")
+        shoot(phone, f"phone-lead-{name}")
+    assert not problems, "\n".join(problems)

@@ -5,7 +5,7 @@ from carecoord.content.models import CapabilityInstrument, RelationalInstrument
 from carecoord.measures import FEWER_THAN_MIN, MIN_RESPONDENTS, ThemeAnswer
 from carecoord.people import LEAD
 from carecoord.store import accounts, measures as measure_store
-from carecoord.ui import chart, content, session
+from carecoord.ui import chart, content, session, tables
 from carecoord.ui.forms import field_errors, flash, show_field_error, show_flash
 from carecoord.ui.text import plain, table_rows
 
@@ -165,16 +165,19 @@ if isinstance(instrument, CapabilityInstrument):
     previous = results[-2][1] if len(results) > 1 else None
     st.metric(f"Overall capability, {clock.day(latest_admin.administered_on)}", f"{latest.overall:.0f} of 100",
               delta=None if previous is None else f"{latest.overall - previous.overall:+.0f} since the previous")
-    st.dataframe([{
+    tables.wide_and_narrow("capability-results", ({
         "Domain": d.title, "Score (0-100)": round(d.percent),
         "Change since previous": None if previous is None else round(d.percent - previous.domain(d.id).percent),
-    } for d in latest.domains], hide_index=True)
+    } for d in latest.domains), lambda row: {
+        "Domain": row["Domain"], "Score (0-100)": str(row["Score (0-100)"]) + (
+            "" if row["Change since previous"] is None else f" ({row['Change since previous']:+d})")})
     trend = [{"domain": d.title, "date": a.administered_on.isoformat(), "score": round(d.percent, 1)}
              for a, score in results for d in score.domains]
     trend += [{"domain": "Overall", "date": a.administered_on.isoformat(), "score": round(score.overall, 1)}
               for a, score in results]
-    chart.show(team_charts.capability_trend_chart, trend, width="content",
-               domain_order=("Overall", *(d.title for d in instrument.domains)))
+    chart.show_fitted(team_charts.capability_trend_chart, trend, key="capability-trend",
+                      domain_order=("Overall", *(d.title for d in instrument.domains)),
+                      wide={"columns": 3, "panel_width": 190}, narrow={"columns": 1, "panel_width": 260})
     with st.expander("The trend as a table"):
         st.dataframe([{"Date": r["date"], "Domain": r["domain"], "Score": r["score"]} for r in trend], hide_index=True)
     st.caption("Scores: each theme's answer is worth 2 x level, less 1 if partial (1 to 8 points); a domain's score "
@@ -183,12 +186,15 @@ if isinstance(instrument, CapabilityInstrument):
     chosen_admin = st.selectbox("Answers of", [a for a, _ in reversed(results)],
                                 format_func=lambda a: clock.day(a.administered_on))
     answers = measure_store.capability_answers(run.db, me, chosen_admin.id)
-    st.dataframe(table_rows({
+    tables.wide_and_narrow("capability-answers", ({
         "Domain": d.title, "Theme": t.title, "Level": answers[t.id].level if t.id in answers else None,
         "Partial or complete": ("complete" if answers[t.id].complete else "partial") if t.id in answers else "",
         "Points": measures.theme_points(answers[t.id].level, answers[t.id].complete) if t.id in answers else None,
         "Evidence": answers[t.id].note if t.id in answers else "",
-    } for d in instrument.domains for t in d.themes), hide_index=True)
+    } for d in instrument.domains for t in d.themes), lambda row: {
+        "Theme": row["Theme"], "Answer": "not answered" if row["Level"] is None
+        else f"level {row['Level']}, {row['Partial or complete']} ({row['Points']} points)",
+        "Evidence": row["Evidence"]})
     csv_rows = []
     for a, score in results:
         given = measure_store.capability_answers(run.db, me, a.id)
