@@ -20,7 +20,7 @@ def readiness_page_parts(path, practice_id: int, lead_id: int, library, now, *, 
     framework = library.framework
     lead = accounts.load_person(db, lead_id)
     members = readiness_store.team_members(db, lead, practice_id, framework)
-    levels = readiness_store.team_levels(db, lead, practice_id, now)
+    levels = readiness_store.team_levels(db, lead, practice_id, now, framework)
     points = readiness_store.round_points(db, lead, practice_id, members, now)
     shares = readiness.growth_by_round(framework, points)
 
@@ -59,3 +59,30 @@ def readiness_page_parts(path, practice_id: int, lead_id: int, library, now, *, 
         return {key: (label, measure(fn, repeats=repeats, warmup=warmup)) for key, (label, fn) in parts.items()}
     finally:
         db.conn.close()
+
+
+def readiness_data_parts(db, practice_id: int, lead_id: int, library, now, *, repeats: int, warmup: int
+                         ) -> dict[str, dict]:
+    """One practice's readiness data (`team_levels` with the framework) piece by piece: the three queries it
+    runs, and the whole with and without the framework (observations and sign-offs, or ratings alone).
+    What is left of the whole after the queries is the rule in Python."""
+    from carecoord.store import observations
+
+    framework = library.framework
+    lead = accounts.load_person(db, lead_id)
+    window = framework.achievement.window_days
+    parts = {
+        "members": lambda: readiness_store.team_members(db, lead, practice_id, framework),
+        "query_ratings": lambda: readiness_store._recent(db, practice_id, now),
+        "query_observations": lambda: observations.team_observed(db, lead, practice_id, now, window),
+        "query_sign_offs": lambda: observations.team_sign_offs(db, lead, practice_id),
+        "levels_ratings_only": lambda: readiness_store.team_levels(db, lead, practice_id, now),
+        "levels_with_observations": lambda: readiness_store.team_levels(db, lead, practice_id, now, framework),
+    }
+    found = {}
+    for key, fn in parts.items():
+        stats = measure(fn, repeats=repeats, warmup=warmup)
+        found[key] = {"median_ms": stats.median_ms, "p95_ms": stats.p95_ms}
+    queries = sum(found[k]["median_ms"] for k in ("query_ratings", "query_observations", "query_sign_offs"))
+    found["rule_in_python_ms"] = round(found["levels_with_observations"]["median_ms"] - queries, 2)
+    return found

@@ -22,7 +22,7 @@ from carecoord.content.models import RC_DIMENSIONS, CapabilityInstrument, Librar
 from carecoord.db import open_database, write
 from carecoord.measures import SurveyResponse, ThemeAnswer
 from carecoord.people import LEAD, TRAINEE, Person
-from carecoord.store import accounts, assessments, cases, learning, measures
+from carecoord.store import accounts, assessments, cases, learning, measures, observations
 
 PASSWORD = "bench-password-1"
 
@@ -33,6 +33,15 @@ CORRECTED_SHARE = 0.02  # self-assessments corrected the next day through the ap
 CAPABILITY_DAYS_AGO = (335, 185, 40)
 SURVEY_DAYS_AGO = (300, 100)
 SURVEY_RESPONDENTS = 6
+# Observations by named assessors: per practice the lead and 2 to 4 senior coordinators (trainees named
+# assessors) observe; each coordinator is observed 10 to 20 times in the last year, on 1 to 3 competencies,
+# mostly the few they are working on. The lead signs off some competencies that meet the achievement rule.
+SENIOR_ASSESSORS = (2, 4)
+OBSERVATIONS_PER_YEAR = (10, 20)
+FOCUS_COMPETENCIES = 6
+SIGNED_OFF_SHARE = 0.3  # of coordinators, with one or two sign-offs each
+OBSERVATION_SETTINGS = ("Family meeting", "Discharge call", "Plan-of-care meeting", "Home visit", "School meeting",
+                        "Phone call with a family", "Case conference")
 
 
 @dataclass(frozen=True)
@@ -133,7 +142,7 @@ def build(path: Path, scale: Scale, library: Library, now: datetime) -> Built:
                   trainee_usernames=trainee_names, phases=phases)
     admin = accounts.load_person(db, admin_id)
     for label, step in (("assessments", _assessments), ("corrections", _corrections), ("learning", _learning),
-                        ("cases", _cases), ("measures", _measures)):
+                        ("cases", _cases), ("measures", _measures), ("observations", _observations)):
         mark = time.perf_counter()
         step(db, built, library, admin)
         phases[label] = time.perf_counter() - mark
@@ -303,12 +312,66 @@ def _measures(db: Database, built: Built, library: Library, admin: Person) -> No
                 measures.close_administration(db, lead, administration, survey, when + timedelta(days=14))
 
 
+# ---------------------------------------------------------------- observations and sign-offs
+
+
+def _observations(db: Database, built: Built, library: Library, admin: Person) -> None:
+    """A year of observations through `observations.record_observation`, each recorded the day after it was
+    seen (the store refuses one recorded more than 90 days later), and sign-offs through `sign_off`."""
+    framework = library.framework
+    codes = [c.code for c in framework.competencies]
+    rule, today = framework.achievement, built.now.date()
+    first_day = today - timedelta(days=rule.window_days - 5)
+    for practice_id, lead_id, trainees in zip(built.practice_ids, built.lead_ids, built.trainee_ids):
+        rng = random.Random(f"observations-{practice_id}")
+        lead = accounts.load_person(db, lead_id)
+        with write(db):
+            seniors = trainees[:rng.randint(*SENIOR_ASSESSORS)]
+            for person_id in seniors:
+                accounts.set_assessor(db, lead, person_id, practice_id, TRAINEE, True, built.now - timedelta(days=400))
+            assessors = [lead, *(accounts.load_person(db, person_id) for person_id in seniors)]
+            for person_id in trainees:
+                person = accounts.load_person(db, person_id)
+                history = random.Random(f"history-{person.username}")  # the same growth as their self-ratings
+                base, growth = history.uniform(1.2, 2.0), history.uniform(0.2, 0.45)
+                focus = rng.sample(codes, FOCUS_COMPETENCIES)
+                bias = {code: rng.uniform(-0.5, 0.5) for code in codes}
+                found: dict[str, list[competency.Observed]] = {}
+                count = rng.randint(*OBSERVATIONS_PER_YEAR)
+                for index in range(count):
+                    day = first_day + timedelta(days=(index * (rule.window_days - 10)) // count + rng.randint(0, 9))
+                    day = min(day, today - timedelta(days=1))
+                    picked = rng.sample(focus, rng.choice((1, 2, 2, 3)))
+                    if rng.random() < 0.15 and len(picked) < observations.MAX_COMPETENCIES:
+                        picked.append(rng.choice([c for c in codes if c not in picked]))
+                    levels = {code: max(1, min(5, round(base + bias[code] + growth * 8 - 0.5 + rng.uniform(-0.8, 0.8))))
+                              for code in picked}
+                    assessor = rng.choice([a for a in assessors if a.id != person_id])
+                    observation_id = observations.record_observation(
+                        db, assessor, person, framework, min(at(day + timedelta(days=1), 17, built.now), built.now),
+                        observed_on=day,
+                        setting=rng.choice(OBSERVATION_SETTINGS), what_seen="Led the conversation with the family "
+                        "and agreed the next steps with everyone present.", levels=levels,
+                        next_step="Send the summary to the team within a day.")
+                    for code, level in levels.items():
+                        found.setdefault(code, []).append(competency.Observed(code, level, assessor.id, day,
+                                                                              observation_id))
+                if rng.random() >= SIGNED_OFF_SHARE:
+                    continue
+                achieved = [(code, got) for code, seen in sorted(found.items())
+                            if (got := competency.achieved_level(seen, rule, today)) is not None]
+                for code, got in rng.sample(achieved, min(len(achieved), rng.choice((1, 2)))):
+                    observations.sign_off(db, lead, person, framework, built.now - timedelta(days=rng.randint(1, 60)),
+                                          code=code, level=got.level, rationale="Consistent across assessors and "
+                                          "settings this year.", evidence=[o.observation_id for o in got.counted])
+
+
 # ---------------------------------------------------------------- reporting
 
 
 TABLES = ("practice", "person", "membership", "assessment", "rating", "lesson_progress", "check_answer",
           "case_attempt", "case_choice", "administration", "capability_answer", "survey_response", "survey_rating",
-          "audit")
+          "observation", "observation_rating", "sign_off", "audit")
 
 
 def row_counts(db: Database) -> dict[str, int]:

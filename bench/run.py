@@ -131,14 +131,15 @@ def _middle(items: list):
 
 
 def readiness_now(db, built: builder.Built, library) -> Callable[[], tuple]:
-    """One practice's readiness data, as its lead's page asks for it: the middle practice of the scale."""
+    """One practice's readiness data, as its lead's page asks for it: the middle practice of the scale, with its
+    observations and sign-offs folded in (`team_levels` given the framework)."""
     framework = library.framework
     practice_index = len(built.practice_ids) // 2
     practice_id, lead = built.practice_ids[practice_index], accounts.load_person(db, built.lead_ids[practice_index])
 
     def run() -> tuple:
         members = readiness.team_members(db, lead, practice_id, framework)
-        levels = readiness.team_levels(db, lead, practice_id, built.now)
+        levels = readiness.team_levels(db, lead, practice_id, built.now, framework)  # observations and sign-offs
         return members, levels
 
     return run
@@ -184,6 +185,14 @@ def store_figures(result: ScaleResult, built: builder.Built, library, settings: 
     result.add(Figure("person_history", "one person's history (domain means per assessment)",
                       measure(lambda: assessments.domain_history(db, trainee, trainee), repeats=r, warmup=w),
                       baseline="person_history@S"))
+    from bench.anatomy import readiness_data_parts
+
+    parts = readiness_data_parts(db, practice_id, lead.id, library, now, repeats=r, warmup=w)
+    parts["observations_in_practice"] = db.execute(
+        "SELECT count(*) FROM observation WHERE practice_id = ? AND withdrawn_at IS NULL", [practice_id]).fetchone()[0]
+    result.values["readiness_data_parts"] = parts
+    print("  readiness data piece by piece (median ms): " + ", ".join(
+        f"{k} {v['median_ms']:.2f}" if isinstance(v, dict) else f"{k} {v}" for k, v in parts.items()), flush=True)
     if reference:
         db.conn.close()
         return

@@ -75,6 +75,27 @@ def basis(current: Effective) -> str:
     return BASES.get(current.source, current.source)
 
 
+def person_summaries(framework: Framework, members: Sequence[Member],
+                     levels: Mapping[int, Mapping[str, Effective]], furthest: int = 3) -> list[dict[str, str]]:
+    """The heatmap in one row per person, for a screen too narrow for 31 columns: how many competencies are
+    at target, how many are signed off, and the ones furthest below target (no evidence counts as furthest)."""
+    rows = []
+    total = len(framework.competencies)
+    for member in members:
+        mine = levels.get(member.id, {})
+        at_target = sum(e.level >= member.target for e in mine.values())
+        below = sorted((item for item in framework.competencies  # lowest first; ties in framework order
+                        if item.code not in mine or mine[item.code].level < member.target),
+                       key=lambda item: mine[item.code].level if item.code in mine else 0)
+        rows.append({"Person": member.name,
+                     "At target": f"{at_target} of {total}" + (f" ({sum(e.signed_off for e in mine.values())} "
+                                                              "signed off)" if any(e.signed_off for e in mine.values())
+                                                              else ""),
+                     "Furthest below": ", ".join(f"{item.code} {level_label(mine.get(item.code))}"
+                                                 for item in below[:furthest]) or "none"})
+    return rows
+
+
 def status(level: float | None, target: int) -> str:
     """Where a level (or a domain mean) stands against a target."""
     if level is None:

@@ -23,7 +23,8 @@ def waiting(at) -> list[str]:
     ("demo-lead", "Team readiness"),
     ("demo-faculty", "My stories"),
     ("demo-trainee", "My learning"),
-    ("demo-nurse", "Surveys"),
+    ("demo-nurse", "Observe a trainee"),  # a named assessor (demo/observations.py) with requests waiting
+    ("demo-pcp", "Surveys"),  # a team member who only answers surveys
 ])
 def test_each_role_lands_where_its_work_is_under_what_waits_for_it(app_env, now, username, title):
     at = sign_in_as(new_app(), app_env, username, now).run()

@@ -162,8 +162,17 @@ def test_trainee_sees_gaps_with_modules_that_build_them(app_env, now):
     assert any(e.label.startswith(("FP", "CM", "AS", "CP", "RL", "TR", "TM", "IM", "OQ", "PP")) for e in at.expander)
 
 
-def test_evidence_too_old_to_count_is_said_once_with_the_next_step(app_as):
-    at = app_as("trainee").switch_page(COMPETENCIES).run()  # the real clock: the demo's ratings are old by now
+def test_evidence_too_old_to_count_is_said_once_with_the_next_step(app_env, now):
+    # More than a year after the demo's newest self-rating and observation, so nothing counts any more (the real
+    # clock is not late enough: the demo's observations run up to its own day).
+    from datetime import timedelta
+    from unittest import mock
+
+    later = now + timedelta(days=400)
+    at = sign_in_as(new_app(), app_env, "demo-trainee", later)
+    with mock.patch("carecoord.clock.utcnow", return_value=later):
+        at.run()
+        at.switch_page(COMPETENCIES).run()
     assert titles(at) == ["My competencies"]
     [message] = [i.value for i in at.info]
     assert "is more than 12 months old, so it no longer counts" in message

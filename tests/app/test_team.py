@@ -66,9 +66,17 @@ def test_readiness_has_a_domain_view_growth_calibration_and_gaps(app_as):
 
 
 def test_a_team_member_sees_only_surveys_and_their_account(app_as):
-    at = app_as("demo-nurse")
+    at = app_as("demo-pcp")  # a team member who is not an assessor (the demo's nurse is one)
     assert titles(at) == ["Surveys"]  # where they land
     assert titles(at.switch_page(ACCOUNT).run()) == ["My account"]
+    for name in NOT_FOR_TEAM_MEMBERS:
+        with pytest.raises(ValueError, match="navigation page"):
+            app_as("demo-pcp").switch_page(f"carecoord/ui/app_pages/{name}.py").run()
+
+
+def test_a_team_member_named_an_assessor_also_observes_and_sees_nothing_else_of_the_team(app_as):
+    at = app_as("demo-nurse")
+    assert titles(at) == ["Observe a trainee"]
     for name in NOT_FOR_TEAM_MEMBERS:
         with pytest.raises(ValueError, match="navigation page"):
             app_as("demo-nurse").switch_page(f"carecoord/ui/app_pages/{name}.py").run()

@@ -155,3 +155,16 @@ def test_export_rows_give_every_person_every_competency_with_its_source():
     assert (second["Level now"], second["From"], second["Against target"]) == (None, "not enough evidence",
                                                                              R.NO_EVIDENCE)
     assert {r["Role"] for r in rows if r["Person"] == "Lena"} == {"Care coordinator (trainee), Practice lead"}
+
+
+def test_person_summaries_put_the_heatmap_in_one_row_per_person():
+    codes = [c.code for c in FRAMEWORK.competencies]
+    amara, chloe = member(1, "Amara"), member(3, "Chloe")  # target 3
+    levels = {1: {codes[0]: Effective(4, "signed off", NOW, None, None, signed_off=True),
+                  codes[1]: Effective(1, "self", NOW, 1, None), codes[2]: Effective(2, "observer", NOW, None, 2)}}
+    amara_row, chloe_row = R.person_summaries(FRAMEWORK, [amara, chloe], levels)
+    assert amara_row["At target"] == f"1 of {len(codes)} (1 signed off)"
+    # No evidence is furthest below, then the lowest levels: the first codes without evidence come first.
+    assert amara_row["Furthest below"] == f"{codes[3]} –, {codes[4]} –, {codes[5]} –"
+    assert chloe_row == {"Person": "Chloe", "At target": f"0 of {len(codes)}",
+                         "Furthest below": f"{codes[0]} –, {codes[1]} –, {codes[2]} –"}

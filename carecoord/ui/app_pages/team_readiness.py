@@ -71,13 +71,18 @@ else:
             row[item.code] = label
         table.append(row)
     columns, column_title = framework.competencies, "Competency"
-chart.show(team_charts.readiness_heatmap, cells, title=f"Team readiness {view.lower()}", width="content",
-           column_title=column_title, many_columns=len(columns) > 12)
-st.caption("Each cell is a person's level now against the target for their role: blue above target, green at "
-           "target, orange up to one level below, red more than one level below, grey *not enough evidence* (no "
-           "self-assessment or observer rating in the last 12 months). A dash means not enough evidence. "
-           "A level with ✓ is signed off by a lead; every other level is provisional. Hover "
-           "over a cell for the competency's name.")
+with st.container(key="wide-heatmap"):
+    chart.show(team_charts.readiness_heatmap, cells, title=f"Team readiness {view.lower()}", width="content",
+               column_title=column_title, many_columns=len(columns) > 12)
+    st.caption("Each cell is a person's level now against the target for their role: blue above target, green at "
+               "target, orange up to one level below, red more than one level below, grey *not enough evidence* (no "
+               "self-assessment or observer rating in the last 12 months). A dash means not enough evidence. "
+               "A level with ✓ is signed off by a lead; every other level is provisional. Hover "
+               "over a cell for the competency's name.")
+with st.container(key="narrow-heatmap"):  # 31 columns do not fit a phone: one row per person instead
+    st.table(table_rows(readiness.person_summaries(framework, members, levels)))
+    st.caption("A dash means not enough evidence; ✓ marks a level a lead has signed off. The whole grid is in the "
+               "table below, and on a wider screen.")
 signed = sum(e.signed_off for mine in levels.values() for e in mine.values())
 shown_levels = sum(len(mine) for mine in levels.values())
 st.caption(f"Signed off: {signed} of the {shown_levels} levels shown. Leads sign levels off on the Sign-off page "
