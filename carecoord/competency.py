@@ -87,9 +87,16 @@ def effective_level(ratings: Iterable[Rating], now: datetime) -> Effective | Non
     4. Both: the observer rating counts unless the self-rating is more than 90 days newer; then the
        self-rating counts, but at most one level above the observer's.
     """
-    fresh = [r for r in ratings if not r.superseded and now - r.assessed_at < STALE_AFTER and r.assessed_at <= now]
-    latest_self = max((r for r in fresh if r.rater_kind == SELF), key=_order, default=None)
-    latest_observer = max((r for r in fresh if r.rater_kind == OBSERVER), key=_order, default=None)
+    # One pass (a team's readiness asks this hundreds of times per page: bench/README.md).
+    latest_self = latest_observer = None
+    for r in ratings:
+        if r.superseded or r.assessed_at > now or now - r.assessed_at >= STALE_AFTER:
+            continue
+        if r.rater_kind == SELF:
+            if latest_self is None or _order(r) > _order(latest_self):
+                latest_self = r
+        elif latest_observer is None or _order(r) > _order(latest_observer):
+            latest_observer = r
     self_level = latest_self.level if latest_self else None
     observer_level = latest_observer.level if latest_observer else None
     if latest_self is None and latest_observer is None:
@@ -157,8 +164,7 @@ class Achievement:
 def fresh_observations(observations: Iterable[Observed], rule: AchievementRule, today: date) -> list[Observed]:
     """Observations inside the rule's window up to today, latest first (ties: the later recorded)."""
     since = today - timedelta(days=rule.window_days)
-    return sorted((o for o in observations if since < o.observed_on <= today),
-                  key=lambda o: (o.observed_on, o.observation_id), reverse=True)
+    return _latest_first(o for o in observations if since < o.observed_on <= today)
 
 
 def _assessors(observations: Iterable[Observed]) -> int:
@@ -174,17 +180,26 @@ def achieved_level(observations: Iterable[Observed], rule: AchievementRule, toda
     mean_of_latest: the latest `min_observations` observations in the window, when they come from
     at least `min_assessors` assessors: their mean, rounded down (2.67 is not yet 3).
     """
-    fresh = fresh_observations(observations, rule, today)
+    if len(observations := list(observations)) < rule.min_observations:
+        return None  # most competencies of most people: decided without looking further
+    since = today - timedelta(days=rule.window_days)
+    fresh = [o for o in observations if since < o.observed_on <= today]
+    if len(fresh) < rule.min_observations:
+        return None
     if rule.combine == "mean_of_latest":
-        latest = fresh[:rule.min_observations]
-        if len(latest) < rule.min_observations or _assessors(latest) < rule.min_assessors:
+        latest = _latest_first(fresh)[:rule.min_observations]
+        if _assessors(latest) < rule.min_assessors:
             return None
         return Achievement(int(sum(o.level for o in latest) // len(latest)), tuple(latest), _assessors(latest))
-    for level in range(5, 0, -1):
+    for level in range(max(o.level for o in fresh), 0, -1):
         reaching = [o for o in fresh if o.level >= level]
         if len(reaching) >= rule.min_observations and _assessors(reaching) >= rule.min_assessors:
-            return Achievement(level, tuple(reaching), _assessors(reaching))
+            return Achievement(level, tuple(_latest_first(reaching)), _assessors(reaching))
     return None
+
+
+def _latest_first(observations: Iterable[Observed]) -> list[Observed]:
+    return sorted(observations, key=lambda o: (o.observed_on, o.observation_id), reverse=True)
 
 
 def rule_sentence(rule: AchievementRule) -> str:
@@ -235,8 +250,9 @@ def standings(provisional: dict[str, Effective], observations: Iterable[Observed
     signed = {s.code: s for s in sign_offs}
     result = {}
     for code in provisional.keys() | by_code.keys() | signed.keys():
-        found = standing(provisional.get(code), achieved_level(by_code.get(code, ()), rule, today) if code in by_code
-                         else None, signed.get(code))
+        seen = by_code.get(code)
+        achieved = achieved_level(seen, rule, today) if seen and len(seen) >= rule.min_observations else None
+        found = standing(provisional.get(code), achieved, signed.get(code))
         if found is not None:
             result[code] = found
     return result

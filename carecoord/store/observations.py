@@ -351,8 +351,9 @@ def observed(db: Database, actor: Person, subject: Person, now: datetime,
         """SELECT observation_rating.competency_code, observation_rating.level, observation.assessor_id,
                   observation.observed_on, observation.id
            FROM observation JOIN observation_rating ON observation_rating.observation_id = observation.id
-           WHERE observation.person_id = ? AND observation.withdrawn_at IS NULL AND observation.observed_on >= ?""",
-        [subject.id, since])]
+           WHERE observation.person_id = ? AND observation.withdrawn_at IS NULL
+             AND observation.observed_on >= ? AND observation.observed_on <= ?""",
+        [subject.id, since, now.date().isoformat()])]
 
 
 def as_observer_ratings(observations: list[competency.Observed]) -> list[competency.Rating]:
@@ -668,15 +669,20 @@ def team_observed(db: Database, actor: Person, practice_id: int, now: datetime, 
     require(permissions.may_view_team(actor, practice_id), "Only the practice's leads can see team readiness.")
     since = (now - timedelta(days=window_days)).date().isoformat()
     found: dict[int, list[competency.Observed]] = {}
+    days: dict[str, date] = {}
     for person_id, code, level, assessor_id, observed_on, observation_id in db.execute(
             """SELECT observation.person_id, observation_rating.competency_code, observation_rating.level,
                       observation.assessor_id, observation.observed_on, observation.id
                FROM membership JOIN observation ON observation.person_id = membership.person_id
                JOIN observation_rating ON observation_rating.observation_id = observation.id
                WHERE membership.practice_id = ? AND membership.role = 'trainee' AND membership.active <> 0
-                 AND observation.withdrawn_at IS NULL AND observation.observed_on >= ?""", [practice_id, since]):
-        found.setdefault(person_id, []).append(
-            competency.Observed(code, level, assessor_id, date.fromisoformat(observed_on), observation_id))
+                 AND observation.withdrawn_at IS NULL AND observation.observed_on >= ? AND observation.observed_on <= ?
+               ORDER BY observation.person_id, observation.observed_on DESC, observation.id DESC""",
+            [practice_id, since, now.date().isoformat()]):
+        day = days.get(observed_on)
+        if day is None:
+            day = days[observed_on] = date.fromisoformat(observed_on)
+        found.setdefault(person_id, []).append(competency.Observed(code, level, assessor_id, day, observation_id))
     return found
 
 

@@ -174,24 +174,31 @@ def team_levels(db: Database, actor: Person, practice_id: int, now: datetime, fr
     rule = framework.achievement
     seen = observations.team_observed(db, actor, practice_id, now, rule.window_days)
     signed = observations.team_sign_offs(db, actor, practice_id)
-    found = {}
+    found, moments = {}, {}
     for person_id in recent.keys() | seen.keys() | signed.keys():
         latest = recent.get(person_id) or _Latest()
-        _add_observed(latest, seen.get(person_id, ()))
+        _add_observed(latest, seen.get(person_id, ()), moments)
         found[person_id] = competency.standings(levels(latest.found, now), seen.get(person_id, ()),
                                                 signed.get(person_id, ()), rule, now.date())
     return {person_id: mine for person_id, mine in found.items() if mine}
 
 
-def _add_observed(latest: _Latest, seen) -> None:
+def _add_observed(latest: _Latest, seen, moments: dict) -> None:
     """Each competency's latest observation stands as an observer rating where it is newer than the latest
-    rating by an observer (ids negated to keep them apart from assessments)."""
+    rating by an observer (ids negated to keep them apart from assessments). `seen` comes newest first
+    (team_observed), so the first per competency is its latest; `moments` keeps each day's stored form."""
     observer = latest.found[competency.OBSERVER]
+    done = set()
     for item in seen:
-        candidate = (item.level, iso(datetime.combine(item.observed_on, time(), tzinfo=UTC)), -item.observation_id)
+        if item.code in done:
+            continue
+        done.add(item.code)
+        moment = moments.get(item.observed_on)
+        if moment is None:
+            moment = moments[item.observed_on] = iso(datetime.combine(item.observed_on, time(), tzinfo=UTC))
         current = observer.get(item.code)
-        if current is None or (current[1], current[2]) < (candidate[1], candidate[2]):
-            observer[item.code] = candidate
+        if current is None or current[1] < moment:
+            observer[item.code] = (item.level, moment, -item.observation_id)
 
 
 class _Levels:
@@ -215,7 +222,9 @@ class _Levels:
         for code in own_found.keys() | observed_found.keys():
             own = own_found.get(code)
             observed = observed_found.get(code)
-            key = (own, observed)
+            # With one candidate of each kind, the rule reads levels and times only: candidates that differ
+            # by assessment or observation id alone share an answer.
+            key = (own and own[:2], observed and observed[:2])
             answer = self.answers.get(key, _UNASKED)
             if answer is _UNASKED:
                 candidates = [self.make(code, kind, *value) for kind, value in ((competency.SELF, own),

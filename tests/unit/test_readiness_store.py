@@ -59,6 +59,25 @@ def test_team_levels_equal_each_persons_own_levels(demo_db, lead, practice_id, n
     assert compared >= 7  # most of the demo team has evidence, so the comparison means something
 
 
+@pytest.mark.parametrize("days_later", [-120, 0, 1, 200])
+def test_with_observations_and_sign_offs_team_levels_equal_each_persons_own(demo_db, lead, practice_id, now,
+                                                                            days_later):
+    from datetime import timedelta
+
+    from carecoord.store import observations
+
+    moment = now + timedelta(days=days_later)
+    team = S.team_levels(demo_db, lead, practice_id, moment, FRAMEWORK)
+    sources = []
+    for member in S.team_members(demo_db, lead, practice_id, FRAMEWORK):
+        subject = A.load_person(demo_db, member.id)
+        own = observations.levels(demo_db, subject, subject, FRAMEWORK, moment)
+        assert team.get(member.id, {}) == own, member.name
+        sources += [e.source for e in own.values()]
+    if days_later in (0, 1):  # the demo's year of observations and its sign-offs count now
+        assert sources.count("observations") >= 10 and sources.count("signed off") >= 2
+
+
 def test_round_points_use_each_persons_rounds(demo_db, lead, practice_id, now):
     members = S.team_members(demo_db, lead, practice_id, FRAMEWORK)
     points = S.round_points(demo_db, lead, practice_id, members, now)
