@@ -58,6 +58,24 @@ EXPORT: dict[str, str] = {
     "surveys_answered": """SELECT administration_id, responded_at FROM survey_respondent WHERE person_id = :id""",
     "measures_run": """SELECT id AS administration_id, instrument_id, administered_on, opened_at, closed_at
                        FROM administration WHERE opened_by = :id OR closed_by = :id""",
+    "observations_of_this_person": """SELECT o.id AS observation_id, o.observed_on, o.setting, o.assessor_as,
+                                             o.what_seen, o.next_step, o.recorded_at, o.withdrawn_at,
+                                             o.withdrawn_reason, r.competency_code, r.level
+                                      FROM observation o JOIN observation_rating r ON r.observation_id = o.id
+                                      WHERE o.person_id = :id ORDER BY o.id, r.competency_code""",
+    "observations_made_of_others": """SELECT id AS observation_id, person_id AS observed_person_id, observed_on,
+                                             setting, recorded_at, withdrawn_at FROM observation
+                                      WHERE assessor_id = :id""",
+    "observation_requests": """SELECT id AS request_id, CASE WHEN person_id = :id THEN 'asked by this person'
+                                      ELSE 'sent to this person' END AS relation, competency_codes, context, status,
+                                      created_at, expires_at, closed_at, reason
+                               FROM observation_request WHERE person_id = :id OR assessor_id = :id""",
+    "portfolio": """SELECT id AS item_id, competency_code, kind, title, body, url, filename, created_at, removed_at
+                    FROM portfolio_item WHERE person_id = :id""",
+    "sign_offs_of_this_person": """SELECT competency_code, level, signed_by_name, rationale, signed_at, withdrawn_at,
+                                          withdrawn_reason FROM sign_off WHERE person_id = :id""",
+    "sign_offs_made": """SELECT person_id AS signed_off_person_id, competency_code, level, signed_at, withdrawn_at
+                         FROM sign_off WHERE signed_by = :id OR withdrawn_by = :id""",
     "email_reminders": """SELECT p.email_reminders AS reminders_on, r.key, r.body, r.created_at, r.sent_at, r.attempts
                           FROM person p LEFT JOIN reminder r ON r.person_id = p.id WHERE p.id = :id
                           ORDER BY r.created_at, r.id""",
@@ -109,8 +127,9 @@ def erase_person(db: Database, actor: Person, person_id: int, now: datetime) -> 
     """Remove a person's personal details and free text; keep anonymous records that aggregates use.
 
     Kept, under an anonymous account: lesson progress, check answers, assessment levels, case
-    choices and survey participation (team and organisation reports depend on them). Gone: name,
-    username, e-mail, password, sign-ins, e-mail reminders, notes, reflections, stories and comments.
+    choices, observation and sign-off levels, and survey participation (team and organisation reports
+    depend on them). Gone: name, username, e-mail, password, sign-ins, e-mail reminders, notes, reflections,
+    stories, comments, portfolio evidence, and the words of observations, requests and sign-offs.
     """
     _require_admin(actor)
     if actor.id == person_id:
@@ -134,5 +153,17 @@ def erase_person(db: Database, actor: Person, person_id: int, now: datetime) -> 
         db.execute("DELETE FROM story_reflection WHERE person_id = ?", [person_id])
         db.execute("UPDATE story_event SET comment = '' WHERE actor_id = ?", [person_id])
         db.execute("DELETE FROM story WHERE author_id = ?", [person_id])
+        # Observations and sign-offs keep their levels (readiness counts them) and lose their words.
+        db.execute("""UPDATE observation SET what_seen = '(erased)', next_step = '(erased)', withdrawn_reason = ''
+                      WHERE person_id = ?""", [person_id])
+        db.execute("""UPDATE observation_request SET context = '', reason = '' WHERE person_id = :id
+                      OR assessor_id = :id""", {"id": person_id})
+        db.execute("""UPDATE observation_request_event SET comment = '' WHERE actor_id = :id OR request_id IN
+                      (SELECT id FROM observation_request WHERE person_id = :id OR assessor_id = :id)""",
+                   {"id": person_id})
+        db.execute("DELETE FROM portfolio_item WHERE person_id = ?", [person_id])
+        db.execute("""UPDATE sign_off SET rationale = '(erased)', withdrawn_reason = '' WHERE person_id = ?""",
+                   [person_id])
+        db.execute("UPDATE sign_off SET signed_by_name = 'Erased person' WHERE signed_by = ?", [person_id])
         db.execute("UPDATE audit SET detail = '' WHERE subject = 'person:' || ?", [person_id])
         record(db, actor, "person.erase", f"person:{person_id}", now)

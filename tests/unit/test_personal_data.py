@@ -132,3 +132,25 @@ def test_an_id_too_large_for_the_database_finds_nobody(demo_db, admin):
     assert A.load_person(demo_db, 10**30) is None
     with pytest.raises(PermissionDenied):
         A.view_person(demo_db, admin, 2**63)
+
+
+def test_observations_requests_portfolio_and_sign_offs_are_exported_and_erased_to_their_levels(demo_db, admin, now):
+    sam, lead = person_id(demo_db, "demo-trainee"), person_id(demo_db, "demo-lead")
+    sections = P.export_person(demo_db, admin, sam, now)
+    for section in ("observations_of_this_person", "observation_requests", "portfolio"):
+        assert sections[section] and "error" not in sections[section][0], section
+    assert P.export_person(demo_db, admin, lead, now)["sign_offs_made"]
+    levels_before = demo_db.execute("""SELECT count(*) FROM observation_rating JOIN observation
+                                       ON observation.id = observation_id WHERE person_id = ?""", [sam]).fetchone()
+    P.erase_person(demo_db, admin, sam, now)
+    P.erase_person(demo_db, admin, lead, now)
+    assert demo_db.execute("""SELECT count(*) FROM observation_rating JOIN observation
+                              ON observation.id = observation_id WHERE person_id = ?""", [sam]).fetchone() == levels_before
+    assert {r[0] for r in demo_db.execute("SELECT what_seen FROM observation WHERE person_id = ?", [sam])} == {"(erased)"}
+    assert not demo_db.execute("SELECT 1 FROM portfolio_item WHERE person_id = ?", [sam]).fetchone()
+    assert not demo_db.execute("SELECT 1 FROM observation_request WHERE person_id = ? AND context <> ''",
+                               [sam]).fetchone()
+    names = {r[0] for r in demo_db.execute("SELECT signed_by_name FROM sign_off")}
+    assert "Priya Raman" not in names and names == {"Erased person"}
+    everything = database.every_row_as_text(demo_db)
+    assert "Priya Raman" not in everything
