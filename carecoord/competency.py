@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from statistics import mean
 from typing import Literal, NamedTuple
 
-from carecoord.clock import local_date
+from carecoord.clock import day, local_date
 from carecoord.content.models import AchievementRule, Framework, Library, Module
 
 SELF = "self"
@@ -200,6 +200,28 @@ def achieved_level(observations: Iterable[Observed], rule: AchievementRule, toda
 
 def _latest_first(observations: Iterable[Observed]) -> list[Observed]:
     return sorted(observations, key=lambda o: (o.observed_on, o.observation_id), reverse=True)
+
+
+def rests_on(current: Effective, seen: Iterable[Observed], sign_off: SignOff | None, rule: AchievementRule,
+             today: date) -> str:
+    """What one competency's level rests on and why it counts, in a sentence (every screen that shows a
+    level can show this)."""
+    if current.signed_off and sign_off is not None:
+        return f"signed off at level {sign_off.level} by {sign_off.signed_by_name} on {day(sign_off.signed_at)}"
+    seen = list(seen)
+    found = achieved_level(seen, rule, today) if current.source == "observations" else None
+    if found is not None:
+        return (f"{len(found.counted)} observations by {found.assessors} assessors reach level {found.level}, the "
+                f"latest on {day(found.as_of)}; provisional until a lead signs it off")
+    parts = []
+    if current.self_level is not None:
+        parts.append(f"self-rating {current.self_level}")
+    if current.observer_level is not None:
+        parts.append(f"observer rating {current.observer_level}")
+    counted = {"self": "the self-rating counts", "observer": "the observer's rating counts",
+               "self, capped by observer": "the self-rating counts, at most one level above the observer's"}
+    return (", ".join(parts) + f" ({counted.get(current.source, current.source)}); provisional: "
+            + progress_towards(seen, rule, today, max(current.level, 1)))
 
 
 def rule_sentence(rule: AchievementRule) -> str:

@@ -183,3 +183,19 @@ def test_portfolio_refuses_identifying_details_and_binary_files(app_as):
     button(at, "Save the evidence").click().run()
     assert "Saved “After the meeting” to your portfolio." in page_text(at)
     assert any(e.label.startswith("After the meeting · ") for e in at.tabs[2].expander)
+
+
+def test_my_competencies_says_what_each_level_rests_on(app_env, now):
+    from unittest import mock
+
+    from tests.app.conftest import new_app, sign_in_as
+
+    at = sign_in_as(new_app(), app_env, "demo-amara", now)
+    with mock.patch("carecoord.clock.utcnow", return_value=now):  # the demo's own day
+        at.run()
+        at.switch_page("carecoord/ui/app_pages/my_competencies.py").run()
+    assert titles(at) == ["My competencies"]
+    rests_on = next(t.value for t in at.table if list(t.value.columns) == ["Competency", "Rests on"])
+    reasons = " ".join(rests_on["Rests on"])
+    assert "signed off at level 4 by Priya Raman" in reasons  # the demo's sign-off of her CM2
+    assert "observations by" in reasons and "provisional until a lead signs it off" in reasons

@@ -125,3 +125,16 @@ def test_the_rule_in_words_follows_its_parameters():
     assert c.rule_sentence(REACH) == ("at least 3 observations by at least 2 different assessors in the last 365 days "
                                       "reach it")
     assert c.rule_sentence(MEAN).startswith("the mean of the latest 3 observations")
+
+
+def test_what_a_level_rests_on_in_words():
+    signed = c.standings({}, [], [SIGNED], REACH, TODAY)["FP1"]
+    assert c.rests_on(signed, [], SIGNED, REACH, TODAY).startswith("signed off at level 3 by Lead on ")
+    observed = c.standings({"FP1": provisional(5)}, ENOUGH, [], REACH, TODAY)["FP1"]
+    assert c.rests_on(observed, ENOUGH, None, REACH, TODAY) == (
+        "3 observations by 3 assessors reach level 3, the latest on 26 Nov 2026; provisional until a lead signs "
+        "it off")
+    self_only = provisional(4)
+    assert c.rests_on(self_only, ENOUGH[:1], None, REACH, TODAY) == (
+        "self-rating 4 (the self-rating counts); provisional: 0 of 3 observations at level 4 or above, from 0 of 2 "
+        "assessors, in the last 365 days")

@@ -4,7 +4,7 @@ from carecoord import clock, competency, evidence, readiness
 from carecoord.people import LEAD, TRAINEE
 from carecoord.store import assessments, cases, learning, observations
 from carecoord.ui import content, evidence_widget, registry, session
-from carecoord.ui.text import plain
+from carecoord.ui.text import plain, table_rows
 
 
 run = session.page(TRAINEE, LEAD)
@@ -106,6 +106,13 @@ with st.container(key="narrow-every-competency"):
 with st.expander("How levels are worked out"):
     st.markdown(HOW_LEVELS_ARE_WORKED_OUT)
 
+st.header("What each level rests on")
+seen = observations.observed(run.db, me, me, run.now, rule.window_days)
+signed = {s.code: s for s in observations.live_sign_offs(run.db, me, me)}
+st.table(table_rows({"Competency": f"{item.code} {item.name}",
+                     "Rests on": competency.rests_on(levels[item.code], [o for o in seen if o.code == item.code],
+                                                     signed.get(item.code), rule, run.now.date())}
+                    for item in framework.competencies if item.code in levels))
 if registry.may_open(registry.MY_EVIDENCE, me):
     st.page_link(registry.page(registry.MY_EVIDENCE), label="Ask for an observation or add evidence",
                  icon=":material/visibility:")
