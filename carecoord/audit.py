@@ -68,7 +68,7 @@ DETAIL_NAMES = {"username": "username", "role": "role", "discipline": "disciplin
 
 # Stored codes of a story's consent, as the consent form words them.
 VALUE_WORDS = {"credit": {"name": "their name", "initials": "their initials", "anonymous": "no name"},
-               "scope": {"practice": "their practice only", "installation": "everyone in this installation"}}
+               "scope": {"practice": "their practice only", "installation": "everyone in every practice that uses this app"}}
 
 
 def subject_words(subject: str, subject_name: str | None) -> str:

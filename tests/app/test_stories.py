@@ -155,7 +155,7 @@ def test_lead_requests_changes_with_comments_the_author_then_sees(app_as, app_en
     assert "Say what the author should change; they will see your comments." in [e.value for e in at.error]
     assert story_row(app_env, demo_stories.IN_REVIEW_TITLE)["status"] == "submitted"
 
-    widget(at.text_area, "Comments for the author (they see these; Markdown works)").input(
+    widget(at.text_area, "Comments for the author (they see these)").input(
         "Could you say more about **the bus**?")
     at = click(at, "Request changes")
     assert "Sent back to Marisol Vega" in page_text(at)

@@ -29,6 +29,9 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/e2e/" in str(item.fspath).replace(os.sep, "/"):
             item.add_marker(pytest.mark.e2e)
+            # One worker runs every browser test in turn: two browsers and two servers at once on two
+            # cores made page loads slow enough to time out.
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 def _need_chromium() -> None:

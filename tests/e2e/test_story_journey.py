@@ -54,7 +54,7 @@ def test_a_story_goes_from_family_faculty_through_review_to_a_trainee(server, pa
     expect(page.get_by_text("Every flagged detail is resolved.")).to_be_visible()
     choose(page, "Stage of childhood it covers", "Infancy (the first year)")
 
-    page.get_by_text("Everyone who uses this installation of carecoord").click()
+    page.get_by_text("Everyone in every practice that uses this app").click()
     page.get_by_text("By my initials (M. V.)").click()
     page.get_by_role("button", name="Record my consent").click()
     wait_for_app(page)

@@ -47,4 +47,4 @@ def test_story_codes_in_details_read_as_words():
     assert audit.details(json.dumps({"status_from": "changes_requested", "status_to": "submitted",
                                      "credit": "initials", "scope": "installation"})) == (
         "from: changes requested; to: waiting for review; credit: their initials; "
-        "readers: everyone in this installation")
+        "readers: everyone in every practice that uses this app")

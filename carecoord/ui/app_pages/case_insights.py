@@ -25,5 +25,5 @@ for phase, decision in decisions:
         st.caption(plain(phase.title))
         st.markdown(f"**{decision.prompt}**")
         chosen = counts.get(decision.id, {})
-        st.table([{"Option": o.text, "Alignment": o.alignment, "Trainees": cases.shown_count(chosen.get(o.id, 0))}
+        st.table([{"Option": o.text, "Alignment": o.alignment.capitalize(), "Trainees": cases.shown_count(chosen.get(o.id, 0))}
                   for o in decision.options])

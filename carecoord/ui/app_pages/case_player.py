@@ -198,7 +198,7 @@ if not exercise_open:
                 with st.expander("The other options"):
                     for other in ordering.shown_order(run.person.id, decision.id, offered.options):
                         if other.id != chosen.id:
-                            st.markdown(f"*{other.text}* ({other.alignment}): {other.feedback}")
+                            st.markdown(f"*{other.text}* ({other.alignment} alignment): {other.feedback}")
 
     if phase.reflections:
         st.header("Reflect")

@@ -8,7 +8,7 @@ run = session.page(ADMIN)
 library = content.library()
 
 st.title("Content")
-st.caption(f"Loaded from `{library.root}`. Files are re-read when they change.")
+st.caption(f"Content is read from the folder `{library.root}` on the server, and read again when a file changes.")
 counts = library.counts()
 columns = st.columns(5)
 for column, key in zip(columns, ("modules", "lessons", "checks", "domains", "competencies"), strict=True):

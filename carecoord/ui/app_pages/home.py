@@ -10,7 +10,8 @@ me = run.person
 
 st.title(f"Welcome, {plain(me.display_name)}")
 waiting.show_on_landing(run, registry.HOME)
-st.write("You are an **administrator** of this installation.")
+st.write("You are an **administrator**: you set up practices and accounts, look after the content and keep "
+         "backups.")
 for membership in me.memberships:
     if membership.active:
         st.write(f"{ROLE_LABELS[membership.role]} at **{plain(membership.practice_name)}**")

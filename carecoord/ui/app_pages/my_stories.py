@@ -148,7 +148,7 @@ if not story.editable:
                 "will read it; if they ask for changes you will see their comments here.", icon=":material/schedule:")
     elif story.status == rules.PUBLISHED:
         readers = "people in your practice" if story.consent.scope == rules.SCOPE_PRACTICE else \
-            "everyone using this installation"
+            "everyone in every practice that uses this app"
         st.success(f"Published on {local_time(run, story.published_at)}: {readers} can read it in Family voices.",
                    icon=":material/public:")
     elif story.status == rules.WITHDRAWN:
@@ -174,7 +174,8 @@ st.text_input("Title", value=story.title, key=f"s{story.id}-title", on_change=_a
 problem("title")
 st.text_area("Your story", value=story.body, key=f"s{story.id}-body", height=360, on_change=_autosave,
              args=(story.id, "body"),
-             help="Markdown works: **bold**, *italic*, ## a heading, - a list. HTML is shown as text.")
+             help="You can format the text: **bold**, *italic*, ## a heading, - a list. Web page code (HTML) is "
+                  "shown as text.")
 typed = len(st.session_state.get(f"s{story.id}-body", story.body))
 st.caption(f"{typed:,} of {rules.BODY_MAX:,} characters")
 problem("body")
@@ -253,7 +254,7 @@ if story.consent:
     st.caption(f"Consent recorded on {local_time(run, story.consent.at)}. You can change it until you send the "
                "story, and withdraw it at any time.")
 scope_labels = {rules.SCOPE_PRACTICE: f"People in {plain(story.practice_name)} only",
-                rules.SCOPE_INSTALLATION: "Everyone who uses this installation of carecoord"}
+                rules.SCOPE_INSTALLATION: "Everyone in every practice that uses this app"}
 credit_labels = {rules.CREDIT_NAME: f"By my name ({plain(me.display_name)})",
                  rules.CREDIT_INITIALS: f"By my initials ({plain(rules.initials(me.display_name))})",
                  rules.CREDIT_ANONYMOUS: f"Anonymously (\"{rules.ANONYMOUS_CREDIT}\")"}

@@ -42,7 +42,7 @@ st.markdown(f"**Author:** {plain(story.author_name)} ({plain(story.practice_name
 st.header("Consent", anchor=False)
 consent = story.consent
 readers = f"people in {story.practice_name}" if consent.scope == rules.SCOPE_PRACTICE else \
-    "everyone using this installation"
+    "everyone in every practice that uses this app"
 st.markdown(
     f"- **Who may read it:** {plain(readers)}\n"
     f"- **Credited as:** {plain(rules.credit_line(consent.credit, story.author_name))}\n"
@@ -89,7 +89,7 @@ with st.expander("History"):
 st.header("Your decision", anchor=False)
 errors = field_errors(f"review-{story.id}")
 with st.form(f"review-{story.id}"):
-    comment = st.text_area("Comments for the author (they see these; Markdown works)", key=f"review-comment-{story.id}",
+    comment = st.text_area("Comments for the author (they see these)", key=f"review-comment-{story.id}",
                            max_chars=rules.COMMENT_MAX)
     show_field_error(errors, "comment")
     show_field_error(errors, "check")
