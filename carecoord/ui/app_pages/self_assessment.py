@@ -42,8 +42,8 @@ if history:
     st.header("Your submitted self-assessments")
     st.dataframe([{"Round": competency.round_label(a.round_months),
                    "Submitted": clock.day(a.submitted_at, run.timezone),
-                   "Status": "replaced by a correction" if a.superseded else
-                             ("latest" if a is live[0] else "earlier")
+                   "Status": "Replaced by a correction" if a.superseded else
+                             ("The one that counts now" if a is live[0] else "An earlier one")
                              + (", a correction" if a.supersedes_id else "")} for a in history], hide_index=True)
     latest = next((a for a in history if not a.superseded), None)
     if latest is not None and draft is None:
