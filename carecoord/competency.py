@@ -213,15 +213,14 @@ def rests_on(current: Effective, seen: Iterable[Observed], sign_off: SignOff | N
     if found is not None:
         return (f"{len(found.counted)} observations by {found.assessors} assessors reach level {found.level}, the "
                 f"latest on {day(found.as_of)}; provisional until a lead signs it off")
-    parts = []
-    if current.self_level is not None:
-        parts.append(f"self-rating {current.self_level}")
-    if current.observer_level is not None:
-        parts.append(f"observer rating {current.observer_level}")
-    counted = {"self": "the self-rating counts", "observer": "the observer's rating counts",
-               "self, capped by observer": "the self-rating counts, at most one level above the observer's"}
-    return (", ".join(parts) + f" ({counted.get(current.source, current.source)}); provisional: "
-            + progress_towards(seen, rule, today, max(current.level, 1)))
+    counted = {"self": f"your self-rating ({current.self_level})",
+               "observer": f"an observer's rating ({current.observer_level})",
+               "self, capped by observer": f"your self-rating ({current.self_level}), at most one level above an "
+                                           f"observer's ({current.observer_level})"}
+    reaching = [o for o in fresh_observations(seen, rule, today) if o.level >= current.level]
+    towards = ("no observations at this level yet" if not reaching else
+               f"{len(reaching)} of the {rule.min_observations} observations needed at this level")
+    return f"{counted.get(current.source, current.source)}; provisional, {towards}"
 
 
 def rule_sentence(rule: AchievementRule) -> str:

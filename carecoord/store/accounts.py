@@ -60,7 +60,7 @@ def audit_log(db: Database, actor: Person, limit: int = 200) -> list[AuditEntry]
                                                         THEN CAST(substr(latest.subject, 8) AS BIGINT) END
            LEFT JOIN practice AS place ON place.id = CASE WHEN latest.subject LIKE 'practice:%'
                                                           THEN CAST(substr(latest.subject, 10) AS BIGINT) END
-           ORDER BY latest.id DESC""",
+           ORDER BY latest.at DESC, latest.id DESC""",
         {"limit": limit},
     )
     return [AuditEntry(**{**row, "at": parse(row["at"])}) for row in rows]

@@ -53,7 +53,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("carecoord/ui/app_pages/my_evidence.py", "Observations and evidence", "Learn", _pages(TRAINEE),
              ":material/visibility:"),
     PageSpec("carecoord/ui/app_pages/observe.py", "Observe a trainee", "Team", _pages(ASSESSOR),
-             ":material/rate_review:"),
+             ":material/assignment_ind:"),
     PageSpec("carecoord/ui/app_pages/rate_trainee.py", "Rate a trainee", "Team", _pages(LEAD),
              ":material/rate_review:"),
     PageSpec("carecoord/ui/app_pages/sign_off.py", "Sign-off", "Team", _pages(LEAD), ":material/verified:"),

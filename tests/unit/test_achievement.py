@@ -136,5 +136,6 @@ def test_what_a_level_rests_on_in_words():
         "it off")
     self_only = provisional(4)
     assert c.rests_on(self_only, ENOUGH[:1], None, REACH, TODAY) == (
-        "self-rating 4 (the self-rating counts); provisional: 0 of 3 observations at level 4 or above, from 0 of 2 "
-        "assessors, in the last 365 days")
+        "your self-rating (4); provisional, no observations at this level yet")
+    assert c.rests_on(provisional(3), ENOUGH[:2], None, REACH, TODAY) == (
+        "your self-rating (3); provisional, 2 of the 3 observations needed at this level")

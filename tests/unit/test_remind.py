@@ -262,9 +262,15 @@ def test_my_account_turns_reminders_off_and_on(app_env, now):
 
     at = sign_in_as(new_app(), app_env, "demo-trainee", now).switch_page("carecoord/ui/app_pages/account.py").run()
     [toggle] = [t for t in at.toggle if t.label == "E-mail me reminders"]
-    assert toggle.value is True
-    toggle.set_value(False).run()
+    assert toggle.disabled and toggle.value is False  # no address: nothing to turn on
+    assert "you have none, so they are only in the app" in " ".join(c.value for c in at.caption)
     db = database.connect(app_env)
+    db.execute("UPDATE person SET email = 'sam@example.org' WHERE username = 'demo-trainee'")
+    db.conn.commit()
+    at = sign_in_as(new_app(), app_env, "demo-trainee", now).switch_page("carecoord/ui/app_pages/account.py").run()
+    [toggle] = [t for t in at.toggle if t.label == "E-mail me reminders"]
+    assert toggle.value is True and not toggle.disabled
+    toggle.set_value(False).run()
     try:
         assert db.execute("SELECT email_reminders FROM person WHERE username = 'demo-trainee'").fetchone()[0] == 0
         [toggle] = [t for t in at.toggle if t.label == "E-mail me reminders"]

@@ -13,15 +13,19 @@ st.write(f"**{plain(me.display_name)}** — username {plain(me.username)}"
          + (f", {plain(me.email)}" if me.email else ""))
 for membership in me.memberships:
     status = "" if membership.active else " (inactive)"
-    st.write(f"- {ROLE_LABELS[membership.role]} at {plain(membership.practice_name)}{status}")
+    assessor = ", and an assessor of its trainees" if membership.assessor and membership.active else ""
+    st.write(f"- {ROLE_LABELS[membership.role]} at {plain(membership.practice_name)}{assessor}{status}")
 
 st.header("Reminders")
 reminders_on = reminders.email_reminders_on(run.db, me, me)
-wanted = st.toggle("E-mail me reminders", value=reminders_on, key=f"email-reminders-{me.id}")
+# Without an address there is nothing to turn on: the switch shows off and cannot be moved.
+wanted = st.toggle("E-mail me reminders", value=reminders_on and bool(me.email), key=f"email-reminders-{me.id}",
+                   disabled=not me.email)
 st.caption("One short e-mail when something new waits for you (an observation request, a module due, a survey "
            "to answer), once for each thing. It names only the kind of work, never what anyone wrote."
-           if me.email else "You have no e-mail address here, so nothing is sent; an administrator can add one.")
-if wanted != reminders_on:
+           if me.email else "Reminders are e-mailed when you have an address here; you have none, so they are only "
+                            "in the app, under Waiting for you. An administrator can add your address.")
+if me.email and wanted != reminders_on:
     reminders.set_email_reminders(run.db, me, me, wanted)
     st.rerun()
 

@@ -40,7 +40,6 @@ tables.wide_and_narrow("coverage", coverage, lambda row: {
     "Competency": row["Competency"], "Built by": f"{row['Modules']}: {row['Which']}" if row["Which"] else "none"})
 
 st.header("Coverage by domain")
-st.dataframe([{"Domain": d.name, "Competencies": len(d.competencies),
-               "Modules building any of them": sum(any(c.code in m.competencies for c in d.competencies)
-                                                   for m in library.modules)} for d in framework.domains],
-             hide_index=True)
+st.table([{"Domain": d.name, "Competencies": len(d.competencies),
+           "Modules building any of them": sum(any(c.code in m.competencies for c in d.competencies)
+                                               for m in library.modules)} for d in framework.domains])

@@ -49,9 +49,9 @@ if not levels:
     st.stop()
 
 st.header("By domain")
-st.dataframe([{"Domain": d.name, "Mean level": "–" if d.mean_level is None else f"{d.mean_level:.2f}", "At or above target": f"{d.at_target} of {d.total}",
-               "Rated": f"{d.rated} of {d.total}"} for d in competency.domain_summaries(framework, levels, target)],
-             hide_index=True)
+st.table([{"Domain": d.name, "At or above target": f"{d.at_target} of {d.total}",
+           "Average level": "–" if d.mean_level is None else f"{d.mean_level:.1f}"}
+          for d in competency.domain_summaries(framework, levels, target)])
 
 gap_list = competency.gaps(library, levels, target)
 st.header(f"Gaps to work on ({len(gap_list)})")

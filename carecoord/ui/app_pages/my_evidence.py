@@ -53,6 +53,7 @@ with ask_tab:
             show_field_error(errors, "assessor")
             chosen = st.multiselect("Competencies to observe (up to 3)", codes,
                                     max_selections=observations.MAX_COMPETENCIES,
+                                    placeholder="Choose up to 3 competencies",
                                     format_func=lambda code: competency_label(framework, code))
             show_field_error(errors, "competencies")
             context = st.text_area("What they could see, and when (optional)", max_chars=observations.CONTEXT_MAX,
@@ -73,6 +74,8 @@ with ask_tab:
                 st.markdown(request_line(framework, request, run.now, run.timezone, for_assessor=False))
                 if request.context:
                     st.caption(f"Your note: {plain(request.context)}")
+                if request.state(run.now) == observations.WAITING:
+                    st.caption(f"It waits for them until {clock.day(request.expires_at, run.timezone)}.")
                 if request.reason:
                     st.caption(f"Their reason: {plain(request.reason)}")
         if len(requests) > SHOWN:

@@ -116,7 +116,7 @@ else:
     trainee = st.selectbox("Trainee", team, index=None, placeholder="Choose the trainee you saw",
                            format_func=lambda p: p.display_name)
     chosen = st.multiselect("Competencies you saw (up to 3)", [c.code for c in framework.competencies],
-                            max_selections=observations.MAX_COMPETENCIES,
+                            max_selections=observations.MAX_COMPETENCIES, placeholder="Choose up to 3 competencies",
                             format_func=lambda code: competency_label(framework, code))
     show_field_error(errors, "competencies")
     if trainee is not None and chosen:

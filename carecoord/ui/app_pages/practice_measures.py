@@ -5,9 +5,10 @@ from carecoord.content.models import CapabilityInstrument, RelationalInstrument
 from carecoord.measures import FEWER_THAN_MIN, MIN_RESPONDENTS, ThemeAnswer
 from carecoord.people import LEAD
 from carecoord.store import accounts, measures as measure_store
+from carecoord.wording import count
 from carecoord.ui import chart, content, session, tables
 from carecoord.ui.forms import field_errors, flash, show_field_error, show_flash
-from carecoord.ui.text import plain, table_rows
+from carecoord.ui.text import plain
 
 run = session.page(LEAD)
 me = run.person
@@ -193,7 +194,7 @@ if isinstance(instrument, CapabilityInstrument):
         "Evidence": answers[t.id].note if t.id in answers else "",
     } for d in instrument.domains for t in d.themes), lambda row: {
         "Theme": row["Theme"], "Answer": "not answered" if row["Level"] is None
-        else f"level {row['Level']}, {row['Partial or complete']} ({row['Points']} points)",
+        else f"level {row['Level']}, {row['Partial or complete']} ({count(row['Points'], 'point')})",
         "Evidence": row["Evidence"]})
     csv_rows = []
     for a, score in results:

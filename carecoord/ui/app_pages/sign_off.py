@@ -1,6 +1,6 @@
 import streamlit as st
 
-from carecoord import clock, competency, permissions
+from carecoord import clock, competency, permissions, readiness
 from carecoord.people import LEAD
 from carecoord.store import observations
 from carecoord.ui import content, session
@@ -65,9 +65,10 @@ else:
                              index=(shown.level - 1) if shown else 0)
         evidence = st.multiselect("The observations it rests on", about, default=about[:rule.min_observations],
                                   format_func=lambda o: f"{clock.day(o.observed_on)}, {o.assessor_name}: "
-                                                        f"level {o.levels[code]}")
+                                                        f"{level_label(framework, o.levels[code])}")
         show_field_error(errors, "evidence")
-        rationale = st.text_area("Why you sign it off", max_chars=observations.RATIONALE_MAX, height=80)
+        rationale = st.text_area("Why you sign it off", max_chars=observations.RATIONALE_MAX, height=80,
+                                 placeholder="What the observations show together, in a sentence or two")
         show_field_error(errors, "rationale")
         if st.form_submit_button("Sign off", type="primary"):
             with errors.catch():
@@ -76,8 +77,9 @@ else:
                 flash("sign-off", f"Signed off {code} at level {level} for {plain(trainee.display_name)}.")
             st.rerun()
     if shown is not None:
-        st.caption(f"Level now: {shown.level} ({shown.source}). Self-rating: {shown.self_level or 'none'}.")
-    with st.expander(f"The {len(about)} observations of {code}"):
+        st.caption(f"Level now: {level_label(framework, shown.level)}, {readiness.basis(shown)}."
+                   + (f" Their self-rating: {shown.self_level}." if shown.self_level else ""))
+    with st.expander(f"Every observation of {code} ({len(about)})"):
         for observation in about:
             observation_card(framework, observation, run.timezone, show_person=False)
 show_field_error(errors)

@@ -4,7 +4,7 @@ from carecoord import clock, competency, export, readiness, team_charts
 from carecoord.content.models import CapabilityInstrument
 from carecoord.people import LEAD
 from carecoord.store import accounts, measures as measure_store, readiness as readiness_store
-from carecoord.ui import chart, content, registry, session, waiting
+from carecoord.ui import chart, content, registry, session, waiting, tables
 from carecoord.ui.text import plain, table_rows
 
 run = session.page(LEAD)
@@ -101,8 +101,11 @@ by_domain = readiness.domain_readiness(library, members, levels)
 st.header("By domain: who is at target and what builds it")
 st.caption("A person is at target in a domain when the mean of their levels on its competencies reaches their "
            "target. People without enough evidence count as not yet at target.")
-st.dataframe([{"Domain": d.name, "At or above target now": d.text, "Below target": len(d.below) - d.without_evidence,
-               "Not enough evidence": d.without_evidence} for d in by_domain], hide_index=True)
+tables.wide_and_narrow(
+    "by-domain", ({"Domain": d.name, "At or above target now": d.text, "Below target": len(d.below) - d.without_evidence,
+                  "Not enough evidence": d.without_evidence} for d in by_domain),
+    lambda row: {"Domain": row["Domain"], "At or above target now": row["At or above target now"],
+                 "Below / not enough evidence": f"{row['Below target']} / {row['Not enough evidence']}"})
 st.write("**Who is below target, and the modules that build the domain**")
 for d in by_domain:
     if not d.below:
@@ -150,14 +153,16 @@ if not compared:
 else:
     st.caption("Self minus observer over the competencies where a person has both: above zero, they rate "
                "themselves higher than observed. Large differences are worth a conversation, not a verdict.")
-    st.dataframe(table_rows({"Person": p.member.name, "Competencies compared": p.compared,
-                             "Self minus observer": round(p.mean_difference, 2), "Reading": p.reading}
-                            for p in compared), hide_index=True)
+    tables.wide_and_narrow(
+        "calibration", ({"Person": p.member.name, "Competencies compared": p.compared,
+                         "Self minus observer": f"{p.mean_difference:+.2f}", "Reading": p.reading} for p in compared),
+        lambda row: {"Person": row["Person"],
+                     "Self minus observer": f"{row['Self minus observer']}: {row['Reading']}"})
     if unobserved := [plain(p.member.name) for p in person_calibration if not p.compared]:
         st.caption("No observer rating in the last 12 months yet: " + ", ".join(unobserved) + ".")
-    st.dataframe([{"Domain": d.name, "People compared": d.people if d.people >= 3 else "fewer than 3",
-                   "Mean self minus observer": "fewer than 3" if d.mean_difference is None
-                   else f"{d.mean_difference:+.2f}"} for d in domain_calibration], hide_index=True)
+    st.table([{"Domain": d.name, "People compared": d.people if d.people >= 3 else "fewer than 3",
+               "Mean self minus observer": "fewer than 3" if d.mean_difference is None
+               else f"{d.mean_difference:+.2f}"} for d in domain_calibration])
 
 # ---------------------------------------------------------------- people and system gaps
 
