@@ -23,7 +23,7 @@ members = accounts.practice_members(run.db, me, practice.id)
 role_and_discipline = joined("Role", "Discipline")
 tables.wide_and_narrow(
     "members",
-    ({"Name": m.display_name, "Username": m.username, "Role": ROLE_LABELS[m.role], "Discipline": m.discipline,
+    ({"Name": m.display_name, "Username": m.username, "Role": ROLE_LABELS[m.role], "Discipline": m.discipline.capitalize(),
       "Assessor": "yes" if m.role == LEAD or m.assessor else "",
       "Status": "active" if m.active and not m.account_disabled else
                 ("account disabled" if m.account_disabled else "inactive in this practice")} for m in members),

@@ -251,11 +251,11 @@ elif isinstance(instrument, RelationalInstrument):
         st.dataframe([{"Rated by": frm, **{to: cell_text(frm, to) for to in disciplines}}
                       for frm in disciplines if any(c.from_discipline == frm for c in result.cells)], hide_index=True)
     st.subheader("How the other disciplines rate each discipline")
-    st.dataframe([{"Discipline": d, "Score (1-5)": shown.text(), "Reading": measures.band(shown.value)}
-                  for d, shown in result.rated_by_others.items()], hide_index=True)
+    st.table([{"Discipline": d.capitalize(), "Score (1-5)": shown.text(), "Reading": measures.band(shown.value)}
+              for d, shown in result.rated_by_others.items()])
     st.subheader("By question")
-    st.dataframe([{"Question": dim.id.replace("_", " ").capitalize(), "Subscale": dim.subscale,
-                   "Score (1-5)": result.dimensions[dim.id].text()} for dim in instrument.dimensions], hide_index=True)
+    st.table([{"Question": dim.id.replace("_", " ").capitalize(), "Subscale": dim.subscale.capitalize(),
+               "Score (1-5)": result.dimensions[dim.id].text()} for dim in instrument.dimensions])
     trend = []
     for a, r in results:
         for series, value in (("Index", r.index), ("Communication", r.communication), ("Relationship", r.relationship)):
