@@ -20,8 +20,9 @@ if not team:
     st.info("There are no trainees in the practices you lead yet.")
     st.stop()
 trainee = st.selectbox("Trainee", team, format_func=lambda p: p.display_name)
-st.caption("Rate what you have seen them do, on the same scale they use for themselves. Their latest "
-           "self-rating is shown under each competency.")
+st.caption("A full rating of every competency, on the same scale they use for themselves; their latest "
+           "self-rating is shown under each competency. For one occasion you saw (a family meeting, a call), record "
+           "an observation on *Observe a trainee* instead.")
 
 levels = observations.levels(run.db, me, trainee, library.framework, run.now)
 draft = assessments.find_draft(run.db, me, trainee, competency.OBSERVER)

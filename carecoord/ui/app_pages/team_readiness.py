@@ -28,9 +28,8 @@ if not members:
 levels = readiness_store.team_levels(run.db, me, practice.id, run.now, framework)
 targets = sorted({m.target for m in members})
 st.write(
-    f"**{plain(practice.name)}**: {len(members)} care coordinators and leads, each at their level now (the same "
-    "rule as their own *My competencies* page: a lead's sign-off, else observations by several assessors, else "
-    "self-assessments and observer ratings of the last 12 months) against the target for their role: "
+    f"**{plain(practice.name)}**: {len(members)} care coordinators and leads, each at their level now against the "
+    "target for their role (the level their own *My competencies* page shows): "
     + ", ".join(f"{t} {framework.levels[t - 1].name}" for t in targets) + "."
 )
 st.caption(f"As of {clock.day(run.now, run.timezone)}. To print this page, use your browser's Print command: the navigation "
