@@ -187,7 +187,7 @@ def test_a_lead_signs_off_a_competency_and_team_readiness_marks_it(server, page)
     wait_for_app(page)
     evidence = page.get_by_test_id("stMultiSelect")  # the default: the three observations
     for name in ("Priya Raman", "Rosa Delgado", "Marisol Vega"):
-        expect(evidence).to_contain_text(f"{name}: level 3")
+        expect(evidence).to_contain_text(f"{name}: 3 Competent")
     page.get_by_label("Why you sign it off").fill(RATIONALE)
     shoot(page, "lead-sign-off-form")
     page.get_by_role("button", name="Sign off", exact=True).click()

@@ -261,9 +261,8 @@ def test_my_account_turns_reminders_off_and_on(app_env, now):
     from tests.app.conftest import new_app, sign_in_as
 
     at = sign_in_as(new_app(), app_env, "demo-trainee", now).switch_page("carecoord/ui/app_pages/account.py").run()
-    [toggle] = [t for t in at.toggle if t.label == "E-mail me reminders"]
-    assert toggle.disabled and toggle.value is False  # no address: nothing to turn on
-    assert "you have none, so they are only in the app" in " ".join(c.value for c in at.caption)
+    assert not [t for t in at.toggle if t.label == "E-mail me reminders"]  # no address: nothing to turn on
+    assert "you have none, so they are only in the app" in " ".join(m.value for m in at.markdown)
     db = database.connect(app_env)
     db.execute("UPDATE person SET email = 'sam@example.org' WHERE username = 'demo-trainee'")
     db.conn.commit()
