@@ -148,6 +148,21 @@ class MemberRow:
     assessor: bool = False  # named an assessor through this membership (leads are without it)
 
 
+def trainees_of(db: Database, practice_ids, but_not: Person) -> list[Person]:
+    """The active trainees of these practices other than `but_not`, by name: the people an observer may
+    choose from (callers check their own permission for each)."""
+    practice_ids = sorted(practice_ids)
+    if not practice_ids or but_not.disabled:
+        return []
+    rows = db.execute(
+        f"""SELECT DISTINCT person.id, person.display_name FROM membership
+            JOIN person ON person.id = membership.person_id
+            WHERE membership.practice_id IN ({placeholders(practice_ids)}) AND membership.role = 'trainee'
+              AND membership.active <> 0 AND person.disabled = 0 AND person.id <> ?
+            ORDER BY person.display_name""", [*practice_ids, but_not.id]).fetchall()
+    return [p for p in (load_person(db, r[0]) for r in rows) if p is not None]
+
+
 def practice_members(db: Database, actor: Person, practice_id: int) -> list[MemberRow]:
     require(permissions.may_view_practice_people(actor, practice_id),
             "You can only see the people of a practice you lead.")

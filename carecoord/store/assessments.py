@@ -302,19 +302,9 @@ def last_self_assessment(db: Database, subject: Person) -> datetime | None:
 
 def trainees_to_observe(db: Database, actor: Person) -> list[Person]:
     """The trainees of the practices the actor leads."""
-    from carecoord.store.accounts import load_person
+    from carecoord.store.accounts import trainees_of
 
-    practice_ids = sorted(actor.practice_ids("lead"))
-    if not practice_ids:
-        return []
-    rows = db.execute(
-        f"""SELECT DISTINCT person.id, person.display_name FROM membership JOIN person ON person.id = membership.person_id
-            WHERE membership.practice_id IN ({placeholders(practice_ids)}) AND membership.role = 'trainee'
-              AND membership.active <> 0 AND person.disabled = 0 AND person.id != ?
-            ORDER BY person.display_name""",
-        [*practice_ids, actor.id],
-    ).fetchall()
-    return [p for p in (load_person(db, r[0]) for r in rows) if p is not None and permissions.may_observe(actor, p)]
+    return [p for p in trainees_of(db, actor.practice_ids("lead"), actor) if permissions.may_observe(actor, p)]
 
 
 # ---------------------------------------------------------------- importing history in bulk

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import NamedTuple
 from datetime import UTC, date, datetime, time, timedelta
 
 from carecoord import competency, deidentify, permissions
@@ -19,7 +20,7 @@ from carecoord.errors import FieldError
 from carecoord.limits import bounded
 from carecoord.people import FAMILY_FACULTY, LEAD, ROLE_LABELS, TRAINEE, Person
 from carecoord.permissions import PermissionDenied, require
-from carecoord.store.accounts import load_person, record
+from carecoord.store.accounts import load_person, record, trainees_of
 from carecoord.store.assessments import candidate_ratings
 
 MAX_COMPETENCIES = 3
@@ -181,17 +182,8 @@ def practice_assessors(db: Database, actor: Person, practice_id: int) -> list[As
 
 def trainees_to_observe(db: Database, actor: Person) -> list[Person]:
     """The trainees of the practices the actor observes for (as a lead or a named assessor)."""
-    practice_ids = sorted(actor.assessor_practice_ids())
-    if not practice_ids or actor.disabled:
-        return []
-    rows = db.execute(
-        f"""SELECT DISTINCT person.id, person.display_name FROM membership
-            JOIN person ON person.id = membership.person_id
-            WHERE membership.practice_id IN ({placeholders(practice_ids)}) AND membership.role = 'trainee'
-              AND membership.active <> 0 AND person.disabled = 0 AND person.id <> ?
-            ORDER BY person.display_name""", [*practice_ids, actor.id]).fetchall()
-    people = (load_person(db, r[0]) for r in rows)
-    return [p for p in people if p is not None and permissions.may_record_observation(actor, p)]
+    return [p for p in trainees_of(db, actor.assessor_practice_ids(), actor)
+            if permissions.may_record_observation(actor, p)]
 
 
 def _assessor_label(actor: Person, subject: Person) -> tuple[int, str]:
@@ -367,15 +359,30 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time(), tzinfo=UTC)
 
 
-def levels(db: Database, actor: Person, subject: Person, framework: Framework, now: datetime
-           ) -> dict[str, competency.Effective]:
+class Standing(NamedTuple):
+    """A person's levels with the evidence the rule read for them, for pages that also show why."""
+
+    levels: dict[str, competency.Effective]
+    observed: list[competency.Observed]  # the live observation ratings of the rule's window
+    sign_offs: dict[str, competency.SignOff]  # live, by competency
+
+
+def standing(db: Database, actor: Person, subject: Person, framework: Framework, now: datetime) -> Standing:
     """Where the person stands on each competency: sign-off, else observations under the rule, else the
     provisional level from ratings and observations (competency.standings; docs/effective-level.md)."""
     rule = framework.achievement
     seen = observed(db, actor, subject, now, rule.window_days)
+    signed = live_sign_offs(db, actor, subject)
     provisional = competency.effective_levels(candidate_ratings(db, actor, subject, now) + as_observer_ratings(seen),
                                               now)
-    return competency.standings(provisional, seen, live_sign_offs(db, actor, subject), rule, now.date())
+    return Standing(competency.standings(provisional, seen, signed, rule, now.date()), seen,
+                    {s.code: s for s in signed})
+
+
+def levels(db: Database, actor: Person, subject: Person, framework: Framework, now: datetime
+           ) -> dict[str, competency.Effective]:
+    """`standing`'s levels alone."""
+    return standing(db, actor, subject, framework, now).levels
 
 
 # ---------------------------------------------------------------- requests

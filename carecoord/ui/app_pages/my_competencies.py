@@ -15,7 +15,8 @@ library = content.library()
 st.title("My competencies")
 framework = content.require_framework(library)
 
-levels = observations.levels(run.db, me, me, framework, run.now)
+standing = observations.standing(run.db, me, me, framework, run.now)
+levels = standing.levels
 target = competency.target_for(framework, me.roles)
 progress = learning.progress(run.db, me, me)
 supporting = evidence.by_competency(library, progress, learning.review_history(run.db, me, me),
@@ -107,11 +108,10 @@ with st.expander("How levels are worked out"):
     st.markdown(HOW_LEVELS_ARE_WORKED_OUT)
 
 st.header("What each level rests on")
-seen = observations.observed(run.db, me, me, run.now, rule.window_days)
-signed = {s.code: s for s in observations.live_sign_offs(run.db, me, me)}
 st.table(table_rows({"Competency": f"{item.code} {item.name}",
-                     "Rests on": competency.rests_on(levels[item.code], [o for o in seen if o.code == item.code],
-                                                     signed.get(item.code), rule, run.now.date())}
+                     "Rests on": competency.rests_on(levels[item.code],
+                                                     [o for o in standing.observed if o.code == item.code],
+                                                     standing.sign_offs.get(item.code), rule, run.now.date())}
                     for item in framework.competencies if item.code in levels))
 if registry.may_open(registry.MY_EVIDENCE, me):
     st.page_link(registry.page(registry.MY_EVIDENCE), label="Ask for an observation or add evidence",

@@ -113,7 +113,7 @@ with portfolio_tab:
                "checked for details that could identify a family before it is saved.")
     for item in items:
         with st.expander(f"{plain(item.title)} · {item.code} · {clock.day(item.created_at, run.timezone)}"):
-            st.caption({"reflection": "Reflection", "link": "Link", "document": f"Document {item.filename}"}[item.kind])
+            st.caption({"reflection": "Reflection", "link": "Link", "document": f"Document {plain(item.filename)}"}[item.kind])
             st.text(item.url or item.body)
             if item.url and item.body:
                 st.text(item.body)

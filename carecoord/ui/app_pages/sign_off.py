@@ -25,7 +25,8 @@ if not team:
     st.info("There are no trainees in the practices you lead yet.")
     st.stop()
 trainee = st.selectbox("Trainee", team, format_func=lambda p: p.display_name)
-levels = observations.levels(run.db, me, trainee, framework, run.now)
+standing = observations.standing(run.db, me, trainee, framework, run.now)
+levels = standing.levels
 seen = observations.observations_of(run.db, me, trainee)
 live = [o for o in seen if o.withdrawn_at is None]
 records = observations.sign_offs_of(run.db, me, trainee)
@@ -39,10 +40,10 @@ st.header("Ready for sign-off")
 if not ready:
     st.caption(f"No competency of {plain(trainee.display_name)} meets the rule without a sign-off yet.")
 else:
-    observed = observations.observed(run.db, me, trainee, run.now, rule.window_days)
     rows = []
     for item, e in ready:
-        found = competency.achieved_level([o for o in observed if o.code == item.code], rule, run.now.date())
+        found = competency.achieved_level([o for o in standing.observed if o.code == item.code], rule,
+                                          run.now.date())
         rows.append({"Competency": competency_label(framework, item.code),
                      "Observations show": level_label(framework, e.level),
                      "Evidence": f"{len(found.counted)} observations by {found.assessors} assessors"})
