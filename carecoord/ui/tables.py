@@ -18,12 +18,13 @@ Row = Mapping[str, object]
 
 def wide_and_narrow(key: str, rows: Iterable[Row], narrow: Callable[[Row], Row], **grid_options) -> None:
     """`rows` as a grid (st.dataframe, with `grid_options`) on a laptop, and each row through `narrow` as a
-    wrapping st.table on a phone."""
-    rows = table_rows(rows)
+    wrapping st.table on a phone. Only the grid's text is neutralised for spreadsheets (its toolbar downloads
+    CSV); the phone's table has no download, and "+0.13" there stays "+0.13"."""
+    rows = list(rows)
     with st.container(key=f"wide-{key}"):
-        st.dataframe(rows, hide_index=True, **grid_options)
+        st.dataframe(table_rows(rows), hide_index=True, **grid_options)
     with st.container(key=f"narrow-{key}"):
-        st.table(table_rows(narrow(row) for row in rows))
+        st.table([{column: "" if value is None else value for column, value in narrow(row).items()} for row in rows])
 
 
 def joined(*columns: str, separator: str = " · ") -> Callable[[Row], str]:

@@ -57,6 +57,9 @@ def test_readiness_has_a_domain_view_growth_calibration_and_gaps(app_as):
     assert "FP1" in competency_columns
     at.segmented_control(key="readiness_view").set_value("By domain").run()
     assert "Family partnership" in list(at.dataframe[0].value.columns)
+    phone_calibration = next(t.value for t in at.table if list(t.value.columns) == ["Person", "Self minus observer"])
+    # A signed difference and its reading, as typed: no spreadsheet guard (an apostrophe) on a phone's table.
+    assert phone_calibration["Self minus observer"].str.match(r"^[+-]\d\.\d\d: [a-z]").all()
     gaps, narrow = at.table[-2].value, at.table[-1].value  # tables that wrap: a laptop's, then a phone's (drawn last)
     assert set(gaps["Practice capability domain"]) >= {"Partnership with families"}
     assert gaps["Reading"].str.contains("gap").all()

@@ -154,9 +154,9 @@ else:
                "themselves higher than observed. Large differences are worth a conversation, not a verdict.")
     tables.wide_and_narrow(
         "calibration", ({"Person": p.member.name, "Competencies compared": p.compared,
-                         "Self minus observer": f"{p.mean_difference:+.2f}", "Reading": p.reading} for p in compared),
+                         "Self minus observer": round(p.mean_difference, 2), "Reading": p.reading} for p in compared),
         lambda row: {"Person": row["Person"],
-                     "Self minus observer": f"{row['Self minus observer']}: {row['Reading']}"})
+                     "Self minus observer": f"{row['Self minus observer']:+.2f}: {row['Reading']}"})
     if unobserved := [plain(p.member.name) for p in person_calibration if not p.compared]:
         st.caption("No observer rating in the last 12 months yet: " + ", ".join(unobserved) + ".")
     st.table([{"Domain": d.name, "People compared": d.people if d.people >= 3 else "fewer than 3",
