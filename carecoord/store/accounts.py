@@ -148,18 +148,20 @@ class MemberRow:
     assessor: bool = False  # named an assessor through this membership (leads are without it)
 
 
-def trainees_of(db: Database, practice_ids, but_not: Person) -> list[Person]:
-    """The active trainees of these practices other than `but_not`, by name: the people an observer may
-    choose from (callers check their own permission for each)."""
+def trainees_of(db: Database, practice_ids, actor: Person) -> list[Person]:
+    """The active trainees of these practices other than the actor, by name: the people an observer may
+    choose from. Only practices the actor observes for (leads, named assessors); callers narrow further."""
     practice_ids = sorted(practice_ids)
-    if not practice_ids or but_not.disabled:
+    require(set(practice_ids) <= actor.assessor_practice_ids(),
+            "You can only see the trainees of a practice you lead or observe for.")
+    if not practice_ids or actor.disabled:
         return []
     rows = db.execute(
         f"""SELECT DISTINCT person.id, person.display_name FROM membership
             JOIN person ON person.id = membership.person_id
             WHERE membership.practice_id IN ({placeholders(practice_ids)}) AND membership.role = 'trainee'
               AND membership.active <> 0 AND person.disabled = 0 AND person.id <> ?
-            ORDER BY person.display_name""", [*practice_ids, but_not.id]).fetchall()
+            ORDER BY person.display_name""", [*practice_ids, actor.id]).fetchall()
     return [p for p in (load_person(db, r[0]) for r in rows) if p is not None]
 
 

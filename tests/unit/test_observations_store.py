@@ -238,3 +238,10 @@ def test_an_uploaded_document_must_be_text():
         with pytest.raises(O.ObservationError) as refused:
             O.document_text(name, raw)
         assert refused.value.field == field
+
+
+def test_the_trainees_to_choose_from_are_only_those_of_practices_one_observes_for(db, people):
+    assert {p.username for p in O.trainees_to_observe(db, people["nan"])} == {"tia", "tom"}
+    assert O.trainees_to_observe(db, people["sal"]) == []  # a team member who is not an assessor
+    with pytest.raises(PermissionDenied):
+        A.trainees_of(db, {people["oak"]}, people["nan"])  # another practice's trainees
