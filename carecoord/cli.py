@@ -88,7 +88,7 @@ def cmd_validate(args) -> int:
             if item_id not in known:
                 problems.append(f"{database.describe(args.db)}: id {item_id!r} is used "
                                 "by stored records but is not in the content library and not listed as retired")
-    warnings = [f"warning: {cue}" for cue in quality.length_cues(library)]
+    warnings = [f"warning: {warning}" for warning in quality.warnings(library)]
     if args.json:
         print(json.dumps({"counts": library.counts(), "errors": problems, "warnings": warnings}, indent=2))
     else:
@@ -96,7 +96,7 @@ def cmd_validate(args) -> int:
             print(problem)
         counts = library.counts()
         print(f"{counts['modules']} modules, {counts['lessons']} lessons, {counts['checks']} knowledge checks, "
-              f"{counts['domains']} domains, {counts['competencies']} competencies; {count(len(problems), 'problem')}, "
+              f"{counts['cases']} cases in {counts['phases']} phases, {counts['domains']} domains, {counts['competencies']} competencies; {count(len(problems), 'problem')}, "
               f"{count(len(warnings), 'warning')}.", file=sys.stderr)
     return 1 if problems else 0
 

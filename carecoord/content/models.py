@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import datetime as dt
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
@@ -97,6 +98,14 @@ class AchievementRule(Strict):
         return self
 
 
+class FrameworkChange(Strict):
+    """One entry of the framework's history: what a version changed, and why."""
+
+    version: int = Field(ge=1)
+    date: dt.date
+    summary: str = Field(min_length=1)
+
+
 class Framework(Strict):
     id: str = Field(pattern=ID_PATTERN)
     title: str = Field(min_length=1)
@@ -105,7 +114,25 @@ class Framework(Strict):
     targets: dict[str, int] = Field(default_factory=dict)
     retired: tuple[str, ...] = ()
     achievement: AchievementRule = AchievementRule()
+    # Ratings keep the version they were made against (assessment.framework_version); the history says what
+    # each version changed, so a reader of an old rating knows what its anchors said.
+    history: tuple[FrameworkChange, ...] = ()
     domains: tuple[Domain, ...] = Field(min_length=1)
+
+    @field_validator("history")
+    @classmethod
+    def _history_in_order(cls, history: tuple[FrameworkChange, ...]) -> tuple[FrameworkChange, ...]:
+        versions = [change.version for change in history]
+        if versions != sorted(set(versions)):
+            raise ValueError("history entries need distinct versions, oldest first")
+        return history
+
+    @model_validator(mode="after")
+    def _history_reaches_version(self) -> Framework:
+        if self.history and self.history[-1].version != self.version:
+            raise ValueError(f"the newest history entry is version {self.history[-1].version}, "
+                             f"but the framework is version {self.version}")
+        return self
 
     @field_validator("levels")
     @classmethod
@@ -234,6 +261,8 @@ class ModuleMeta(FolderHead):
 
     order: int = Field(ge=0)
     facilitator_notes: str = ""
+    # When the module was last read against docs/content-checklist.md (quality warns when it is missing).
+    reviewed: dt.date | None = None
 
 
 class Module(ModuleMeta, FromFile):

@@ -1,4 +1,4 @@
-"""Warnings about content that works but gives its answer away.
+"""Warnings about content that works but gives its answer away, or has not been reviewed.
 
 Choices are shown shuffled (carecoord.ordering), so position no longer cues the answer; length
 still does. A right choice (or a case's strong option) that is the longest by more than 20% over
@@ -42,6 +42,19 @@ def length_cues(library: Library) -> list[ContentError]:
                                           "more than 20%: it can be picked without reading; make the options "
                                           "alike in length"))
     return found
+
+
+def unreviewed(library: Library) -> list[ContentError]:
+    """Every module without a `reviewed:` date: nobody has read it against docs/content-checklist.md."""
+    root = Path(library.root)
+    return [_warning(root, module.path, module.id, "no `reviewed:` date: read the module against "
+                     "docs/content-checklist.md and record the date")
+            for module in library.modules if module.reviewed is None]
+
+
+def warnings(library: Library) -> list[ContentError]:
+    """Everything `carecoord validate` warns about."""
+    return length_cues(library) + unreviewed(library)
 
 
 def _warning(root: Path, path: str, item_id: str, message: str) -> ContentError:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from carecoord.content import load_library
+from carecoord.content import load_library, quality
 from carecoord.content.loader import MAX_FILE_BYTES
 from tests.content_fixtures import LESSON_ONE, MODULE, make_content_root
 
@@ -169,6 +169,30 @@ def test_framework_rejects_a_level_outside_the_scale(root):
     library = load_library(root)
     assert library.framework is None
     assert any(e.field == "targets" and "1-5" in e.message for e in library.errors)
+
+
+def test_the_framework_says_what_each_version_changed():
+    framework = load_library().framework
+    assert framework.version == 2
+    assert [change.version for change in framework.history] == [1, 2]
+    assert "level 5" in framework.history[-1].summary.lower()
+
+
+def test_a_framework_whose_history_stops_short_of_its_version_is_refused(root):
+    text = FRAMEWORK.read_text().replace("version: 2\n", "version: 3\n", 1)
+    (root / "competencies" / "framework.yaml").write_text(text)
+    library = load_library(root)
+    assert library.framework is None
+    assert any("newest history entry is version 2" in e.message for e in library.errors)
+
+
+def test_a_module_without_a_review_date_is_warned_about_and_one_with_it_is_not(root):
+    assert [(w.path, w.field) for w in quality.unreviewed(load_library(root))] == [
+        ("curriculum/01-test-module/module.md", "test-module")]
+    module = root / "curriculum" / "01-test-module" / "module.md"
+    module.write_text(module.read_text().replace("retired: [old-lesson]", "retired: [old-lesson]\nreviewed: 2026-12-07"))
+    library = load_library(root)
+    assert quality.unreviewed(library) == [] and str(library.modules[0].reviewed) == "2026-12-07"
 
 
 TRICKY_YAML = """\

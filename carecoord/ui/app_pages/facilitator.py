@@ -1,5 +1,6 @@
 import streamlit as st
 
+from carecoord.clock import day
 from carecoord.people import LEAD
 from carecoord.ui import content, session
 from carecoord.ui.text import plain
@@ -16,6 +17,8 @@ if module is None:
     st.stop()
 st.header(plain(module.title))
 st.write(module.summary)
+if module.reviewed:
+    st.caption(f"Last reviewed against the content checklist on {day(module.reviewed)}.")
 st.markdown("**Objectives**\n" + "\n".join(f"- {o}" for o in module.objectives))
 st.markdown(f"**Lessons** (about {module.minutes} minutes of reading): "
             + "; ".join(plain(lesson.title) for lesson in module.lessons))
