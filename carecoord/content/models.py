@@ -254,6 +254,8 @@ class FolderHead(Strict):
     sources: tuple[str, ...] = ()
     retired: tuple[str, ...] = ()
     renamed_from: tuple[str, ...] = ()
+    # When it was last read against docs/content-checklist.md (quality warns when it is missing).
+    reviewed: dt.date | None = None
 
 
 class ModuleMeta(FolderHead):
@@ -261,8 +263,6 @@ class ModuleMeta(FolderHead):
 
     order: int = Field(ge=0)
     facilitator_notes: str = ""
-    # When the module was last read against docs/content-checklist.md (quality warns when it is missing).
-    reviewed: dt.date | None = None
 
 
 class Module(ModuleMeta, FromFile):

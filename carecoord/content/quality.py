@@ -45,11 +45,11 @@ def length_cues(library: Library) -> list[ContentError]:
 
 
 def unreviewed(library: Library) -> list[ContentError]:
-    """Every module without a `reviewed:` date: nobody has read it against docs/content-checklist.md."""
+    """Every module and case without a `reviewed:` date: nobody has read it against docs/content-checklist.md."""
     root = Path(library.root)
-    return [_warning(root, module.path, module.id, "no `reviewed:` date: read the module against "
+    return [_warning(root, folder.path, folder.id, "no `reviewed:` date: read it against "
                      "docs/content-checklist.md and record the date")
-            for module in library.modules if module.reviewed is None]
+            for folder in (*library.modules, *library.cases) if folder.reviewed is None]
 
 
 def warnings(library: Library) -> list[ContentError]:
