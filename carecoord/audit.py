@@ -29,6 +29,13 @@ SENTENCES = {
     "membership.add": "gave {subject} a role in a practice",
     "membership.activate": "made a role of {subject} active again",
     "membership.deactivate": "ended a role of {subject}",
+    "membership.grant_from_idp": "(the system) gave {subject} a role their organisation's sign-in carries",
+    "membership.remove_from_idp": "(the system) ended a role of {subject} their organisation's sign-in no longer carries",
+    "person.create_from_idp": "(the system) created the account of {subject} at their first organisation sign-in",
+    "idp_mapping.add": "mapped an organisation group to a role in {subject}",
+    "idp_mapping.remove": "removed an organisation group's mapping to a role in {subject}",
+    "credential.issue": "issued a credential to {subject}",
+    "credential.revoke": "revoked a credential of {subject}",
     "practice.create": "created the practice {subject}",
     "practice.timezone": "changed the time zone of {subject}",
     "plan.assign": "assigned learning in {subject}",
@@ -63,7 +70,8 @@ DETAIL_NAMES = {"username": "username", "role": "role", "discipline": "disciplin
                 "due_to": "due now", "status_from": "from", "status_to": "to", "instrument": "instrument",
                 "administered_on": "date", "timezone": "time zone", "name": "name", "is_admin": "administrator",
                 "scope": "readers", "credit": "credit", "comment": "comment", "kept_on": "kept on",
-                "competency": "competency", "level": "level", "reason": "reason"}
+                "competency": "competency", "level": "level", "reason": "reason",
+                "claim": "claim", "value": "value", "creates_people": "creates accounts", "achievement": "achievement"}
 
 
 # Stored codes of a story's consent, as the consent form words them.

@@ -18,9 +18,10 @@ from carecoord.migrations import privacy, stories
 from carecoord.migrations import dialect, performance, security
 from carecoord.migrations import observations
 from carecoord.migrations import reminders
+from carecoord.migrations import records
 
 MODULES = (dialect, accounts, learning, assessments, cases, plans, sessions, measures, stories, privacy, performance, security,
-           observations, reminders)
+           observations, reminders, records)
 SETS: tuple[Migrations, ...] = tuple(module.migrations for module in MODULES)
 
 POSTGRES_VERSION_TABLE = """

@@ -7,6 +7,7 @@ import streamlit as st
 from carecoord import demo, limits
 from carecoord.people import ROLE_LABELS
 from carecoord.store import accounts
+from carecoord.store import identity as idp_roles
 from carecoord.ui import session
 from carecoord.ui.forms import field_errors, show_field_error
 from carecoord.ui.text import plain
@@ -101,6 +102,8 @@ def _finish_organisation_sign_in(run: session.Run, identity: session.Organisatio
         st.error("Your organisation has not verified your e-mail address, so it cannot be used to sign in "
                  "here. Sign in with your password instead.")
         return
+    # The provider's groups first: they may create the account or change its roles (carecoord.identity).
+    idp_roles.apply_sign_in(run.db, identity.email, identity.name, identity.claims, run.now)
     person = accounts.person_for_organisation_sign_in(run.db, identity.email, identity.signed_in_at)
     if person is None:
         # Unknown, disabled, or signed out everywhere since the organisation signed this browser in:

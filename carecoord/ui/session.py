@@ -10,13 +10,13 @@ import logging
 import os
 import secrets
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import streamlit as st
 
-from carecoord import auth, clock, postgres
+from carecoord import auth, clock, identity, postgres
 from carecoord.db import Database, connect, database_path, database_url, open_database
 from carecoord.postgres import PostgresDatabase
 from carecoord.people import Membership, Person
@@ -275,6 +275,8 @@ class OrganisationIdentity:
     email: str
     verified: bool
     signed_in_at: datetime | None  # the ID token's "iat": when the provider signed the person in
+    name: str = ""
+    claims: dict = field(default_factory=dict)  # the claims role mappings read (carecoord.identity)
 
 
 def oidc_identity() -> OrganisationIdentity | None:
@@ -291,4 +293,7 @@ def oidc_identity() -> OrganisationIdentity | None:
             signed_in_at = datetime.fromtimestamp(issued, UTC)
         except (OverflowError, OSError, ValueError):
             signed_in_at = None
-    return OrganisationIdentity(str(email), bool(st.user.get("email_verified", False)), signed_in_at)
+    name = st.user.get("name")
+    return OrganisationIdentity(str(email), bool(st.user.get("email_verified", False)), signed_in_at,
+                                name=name if isinstance(name, str) else "",
+                                claims={claim: st.user.get(claim) for claim in identity.claim_names()})

@@ -240,6 +240,22 @@ def test_organisation_sign_in_refuses_a_disabled_person(app_env):
     assert "cannot be used here" in page_text(at)  # the same answer as for an unknown person
 
 
+def test_an_organisation_group_mapped_to_a_role_creates_the_account_and_signs_it_in_with_that_role(app_env, now):
+    from carecoord.store import identity as idp_roles
+
+    connection = database.connect(app_env)
+    admin = accounts.load_person(connection, connection.execute(
+        "SELECT id FROM person WHERE username = 'demo-admin'").fetchone()[0])
+    practice_id = connection.execute("SELECT id FROM practice ORDER BY id LIMIT 1").fetchone()[0]
+    idp_roles.add_mapping(connection, admin, claim="groups", value="cc-leads-north", practice_id=practice_id,
+                          role="lead", creates_people=True, now=now)
+    at = organisation_app("new.lead@example.org")
+    at.user = at.user | {"name": "Noor Lead", "groups": ["cc-leads-north"]}
+    at.run()
+    assert titles(at) == ["Team readiness"]  # a lead's landing page, through the mapping alone
+    assert "**Noor Lead**" in [m.value for m in at.sidebar.markdown]
+
+
 def test_sign_out_everywhere_holds_against_the_organisation_sign_in_cookie(app_env, now):
     # The identity provider's cookie outlives our tokens: before the fix, the next run signed straight back in.
     connection = database.connect(app_env)
