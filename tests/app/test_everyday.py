@@ -95,3 +95,23 @@ def test_trainee_cannot_reach_practice_settings(app_as):
 
     with pytest.raises(ValueError, match="navigation page"):
         app_as("trainee").switch_page(PRACTICES).run()
+
+
+def test_an_administrator_maps_a_group_to_a_role_refused_at_the_field_when_blank(app_as, app_env):
+    at = app_as("admin").switch_page(PRACTICES).run()
+    assert "Roles from your organisation's sign-in" in [h.value for h in at.header]
+    value = next(t for t in at.text_input if t.label.startswith("Value"))
+    next(b for b in at.button if b.label == "Add mapping").click()
+    at.run()
+    assert any("Give the group or value" in e.value for e in at.error)
+    value = next(t for t in at.text_input if t.label.startswith("Value"))
+    value.input("cc-leads-north")
+    next(s for s in at.selectbox if s.label == "Role").set_value("lead")
+    next(b for b in at.button if b.label == "Add mapping").click()
+    at.run()
+    assert not at.exception and not at.error
+    table = at.dataframe[-1].value
+    assert list(table["Value"]) == ["cc-leads-north"] and list(table["Role"]) == ["Practice lead"]
+    next(b for b in at.button if b.label == "Remove mapping").click()
+    at.run()
+    assert "Remove mapping" not in [b.label for b in at.button]

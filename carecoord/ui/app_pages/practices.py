@@ -1,8 +1,9 @@
 import streamlit as st
 
-from carecoord import limits
-from carecoord.people import ADMIN
+from carecoord import identity, limits
+from carecoord.people import ADMIN, ROLE_LABELS, ROLES
 from carecoord.store import accounts
+from carecoord.store import identity as idp_roles
 from carecoord.ui import session
 from carecoord.ui.forms import field_errors, show_field_error
 from carecoord.ui.text import plain, table_rows
@@ -54,6 +55,46 @@ if practices:
             with errors.catch():
                 accounts.set_practice_timezone(run.db, run.person, which.id, new_zone.strip(), run.now)
             st.rerun()
+
+if practices:
+    st.header("Roles from your organisation's sign-in")
+    st.write("A person whose organisation sign-in carries a group (or another claim value) listed here gets the "
+             "role beside it. When the sign-in stops carrying it, the role ends at their next sign-in; roles set "
+             "by hand on People are never changed.")
+    names = {p.id: p.name for p in practices}
+    mappings = idp_roles.mappings(run.db, run.person)
+    if mappings:
+        st.dataframe(table_rows({"Claim": m.claim, "Value": m.value, "Practice": names.get(m.practice_id, ""),
+                                 "Role": ROLE_LABELS[m.role], "Creates accounts": "yes" if m.creates_people else ""}
+                                for m in mappings), hide_index=True)
+    with st.form("add_mapping", clear_on_submit=True):
+        errors = field_errors("add_mapping")
+        claim = st.selectbox("Claim", identity.claim_names(),
+                             help=f"The ID-token claims read here are set by {identity.CLAIMS}.")
+        show_field_error(errors, "claim")
+        value = st.text_input("Value, exactly as the provider sends it", max_chars=200,
+                              placeholder="for example cc-leads-north")
+        show_field_error(errors, "value")
+        practice = st.selectbox("Practice", practices, format_func=lambda p: p.name, key="mapping_practice")
+        show_field_error(errors, "practice")
+        role = st.selectbox("Role", ROLES, format_func=ROLE_LABELS.get)
+        creates = st.checkbox("Create an account at the first sign-in of someone with this value")
+        show_field_error(errors)
+        if st.form_submit_button("Add mapping"):
+            with errors.catch():
+                idp_roles.add_mapping(run.db, run.person, claim=claim, value=value, practice_id=practice.id,
+                                      role=role, creates_people=creates, now=run.now)
+            st.rerun()
+    if mappings:
+        with st.form("remove_mapping"):
+            errors = field_errors("remove_mapping")
+            gone = st.selectbox("Mapping", mappings, format_func=lambda m: f"{m.claim} = {m.value}: "
+                                f"{ROLE_LABELS[m.role]} in {names.get(m.practice_id, '?')}")
+            show_field_error(errors)
+            if st.form_submit_button("Remove mapping"):
+                with errors.catch():
+                    idp_roles.remove_mapping(run.db, run.person, gone.id, run.now)
+                st.rerun()
 
 if accounts.demo_loaded(run.db):
     st.header("Demo practice")
