@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from carecoord.content import load_library
+from carecoord.content import load_library, quality
 
 LIBRARY = load_library()
 MIN_LESSON_WORDS = 350
@@ -21,9 +21,14 @@ def test_every_content_file_loads_without_error():
     assert [str(e) for e in LIBRARY.errors] == []
 
 
+def test_nothing_in_the_library_gives_its_answer_away_or_waits_for_review():
+    assert [str(w) for w in quality.warnings(LIBRARY)] == []
+
+
 def test_the_curriculum_is_complete():
     counts = LIBRARY.counts()
-    assert counts["modules"] >= 14 and counts["lessons"] >= 50 and counts["checks"] >= 60
+    assert counts["modules"] >= 20 and counts["lessons"] >= 80 and counts["checks"] >= 160
+    assert counts["cases"] >= 4 and all(len(case.phases) >= 3 for case in LIBRARY.cases)
     assert 10 <= counts["domains"] and 25 <= counts["competencies"] <= 35
     assert [m.order for m in LIBRARY.modules] == sorted(m.order for m in LIBRARY.modules)
 
