@@ -15,8 +15,13 @@ st.set_page_config(page_title="carecoord", page_icon=":material/diversity_1:", l
 
 def signed_out(run: session.Run) -> None:
     # Register every page, hidden, so the address asked for (a deep link) survives signing in.
-    st.navigation(registry.navigation_for(None), position="hidden")
+    page = st.navigation(registry.navigation_for(None), position="hidden")
     session.sync_cookie(run)
+    if page.url_path in registry.PUBLIC_URL_PATHS and run.person is None:  # verifying a credential needs no account
+        st.session_state[registry.PAGE_OUTCOME] = "stopped"
+        page.run()
+        st.session_state[registry.PAGE_OUTCOME] = "ok"
+        return
     if run.person is not None and run.locked:
         gate.unlock(run)
     elif run.person is not None:

@@ -318,6 +318,146 @@ def cmd_migrate(args) -> int:
     return 0
 
 
+def cmd_keys_init(args) -> int:
+    """Make the credential signing key once (never on first use: two processes would race to make two)."""
+    import os
+
+    from carecoord import badges, public
+
+    path = args.path or public.signing_key_path()
+    if path is None:
+        print(f"error: give --path FILE or set {public.SIGNING_KEY}", file=sys.stderr)
+        return 2
+    path = Path(path).expanduser()
+    if path.exists():
+        print(f"error: {path} exists already; a new key would make every credential issued so far unverifiable. "
+              "Move it away first if you really mean to replace it.", file=sys.stderr)
+        return 1
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # only the owner reads it
+        with os.fdopen(descriptor, "wb") as key_file:
+            key_file.write(badges.new_signing_key())
+    except OSError as error:
+        print(f"error: cannot write {path}: {error.strerror}", file=sys.stderr)
+        return 1
+    print(f"Made the signing key at {path} (readable by its owner only). Keep it out of the database's backups; "
+          f"back it up on its own. Set {public.SIGNING_KEY}={path} for the app, the public server and cron.")
+    return 0
+
+
+def cmd_xapi_send(args) -> int:
+    """Send the learning records that wait to the LRS (run from cron, or with --loop)."""
+    import time
+
+    from carecoord import lrs, outbox, public
+
+    try:
+        settings = lrs.settings()
+        base = public.base_url()
+    except (lrs.ConfigurationError, public.ConfigurationError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if settings is None or base is None:
+        print("xAPI is off: set CARECOORD_PUBLIC_URL and CARECOORD_XAPI_ENDPOINT to send learning records.")
+        return 0
+    db = _open(args)
+    while True:
+        result = outbox.send_due(db, settings, clock.utcnow)
+        print(f"Sent {count(result.sent, 'statement')} to {settings.describe()}"
+              + (f"; {count(result.refused, 'statement')} refused (see `carecoord xapi status`)" if result.refused else "")
+              + (f"; the LRS could not be reached: {result.unavailable}" if result.unavailable else "") + ".")
+        if not args.loop:
+            return 1 if result.unavailable else 0
+        time.sleep(args.every)
+
+
+def cmd_xapi_status(args) -> int:
+    """What waits for the LRS and why."""
+    from carecoord.store import records
+
+    status = records.status(_open(args))
+    print(f"Waiting: {status.waiting} (of which {status.failing} failed at least once); sent: {status.sent}.")
+    if status.oldest_waiting:
+        print(f"Oldest waiting since {clock.iso(status.oldest_waiting)}; next attempt {clock.iso(status.next_attempt)}.")
+    if status.last_error:
+        print(f"Last error: {status.last_error}")
+    return 0
+
+
+def cmd_credentials_issue(args) -> int:
+    """Sign the credentials earned while the installation could not sign (no key or no public address yet)."""
+    from carecoord.content import load_library
+    from carecoord.store import credentials
+
+    if not credentials.can_issue():
+        from carecoord import public
+
+        for problem in public.problems():
+            print(f"error: {problem}", file=sys.stderr)
+        return 2
+    signed = credentials.issue_waiting(_open(args), load_library(), clock.utcnow())
+    print(f"Signed {count(signed, 'credential')}.")
+    return 0
+
+
+def cmd_verify(args) -> int:
+    """Verify a credential (a baked PNG badge or a VC-JWT file) against its issuer's published keys."""
+    import urllib.request
+
+    from carecoord import badges
+
+    try:
+        data = args.file.read_bytes()[:badges.MAX_PNG_BYTES + 1] if args.file.is_file() else None
+    except OSError as error:
+        print(f"error: cannot read {args.file}: {error.strerror}", file=sys.stderr)
+        return 2
+    if data is None:
+        print(f"error: {args.file} is not a file", file=sys.stderr)
+        return 2
+    try:
+        token = badges.unbake_png(data) if data.startswith(b"\x89PNG") else data.decode("utf-8").strip()
+    except (ValueError, UnicodeDecodeError) as error:
+        print(f"error: {args.file} is neither a badge image nor a credential: {error}", file=sys.stderr)
+        return 2
+    if not token:
+        print(f"error: {args.file} holds no credential", file=sys.stderr)
+        return 2
+
+    def fetch(url: str) -> dict:
+        if not url.startswith(("https://", "http://")):
+            raise LookupError(f"{url} is not a web address")
+        request = urllib.request.Request(url, headers={"Accept": "application/json"})
+        with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310 (http(s) only, checked above)
+            return json.loads(answer.read(1_000_000))
+
+    result = badges.verify(token, fetch_json=fetch, now=clock.utcnow())
+    for name, passed, detail in result.checks:
+        print(f"{'ok' if passed else 'FAILED'}  {name}: {detail}")
+    print("VALID: " + result.reason if result.ok else "NOT VALID: " + result.reason)
+    return 0 if result.ok else 1
+
+
+def cmd_serve_public(args) -> int:
+    """Serve the public JSON (issuer, keys, revocation list, achievements) for the reverse proxy."""
+    from carecoord import public, public_server
+    from carecoord.content import load_library
+
+    if public.base_url() is None:
+        print(f"error: set {public.PUBLIC_URL} first: every document names things by it", file=sys.stderr)
+        return 2
+    library = load_library()
+    server = public_server.make_server(args.host, args.port, lambda: _open(args), lambda: library)
+    print(f"Serving {public.base_url()}/public/ on http://{args.host}:{server.server_address[1]}/public/")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     db_help = ("database file or postgresql:// URL (default: $CARECOORD_DATABASE_URL, else $CARECOORD_DB, "
                "else data/carecoord.db)")
@@ -367,6 +507,35 @@ def build_parser() -> argparse.ArgumentParser:
                                      "exit 1 when the mail server cannot be used")
     remind.add_argument("--dry-run", action="store_true", help="print what would be sent; change nothing")
     remind.set_defaults(handler=cmd_remind)
+
+    keys = command("keys", help="the credential signing key")
+    keys_commands = keys.add_subparsers(dest="keys_command", required=True)
+    keys_init = keys_commands.add_parser("init", help="make the signing key once; refuses to replace one")
+    keys_init.add_argument("--path", type=Path, default=None, help="where (default: $CARECOORD_SIGNING_KEY)")
+    keys_init.set_defaults(handler=cmd_keys_init)
+
+    xapi = command("xapi", help="learning records for the learning record store (xAPI)")
+    xapi_commands = xapi.add_subparsers(dest="xapi_command", required=True)
+    send = xapi_commands.add_parser("send", parents=[db_after], help="send what waits (run from cron, or --loop)")
+    send.add_argument("--loop", action="store_true", help="keep sending, every --every seconds")
+    send.add_argument("--every", type=float, default=60.0, help="seconds between rounds with --loop (default 60)")
+    send.set_defaults(handler=cmd_xapi_send)
+    xapi_commands.add_parser("status", parents=[db_after], help="what waits and what failed"
+                             ).set_defaults(handler=cmd_xapi_status)
+
+    creds = command("credentials", help="Open Badges credentials")
+    creds_commands = creds.add_subparsers(dest="credentials_command", required=True)
+    creds_commands.add_parser("issue", parents=[db_after], help="sign credentials earned while signing was off"
+                              ).set_defaults(handler=cmd_credentials_issue)
+
+    verify = command("verify", help="verify a credential (a badge PNG or a VC-JWT file); exit 1 if not valid")
+    verify.add_argument("file", type=Path)
+    verify.set_defaults(handler=cmd_verify)
+
+    serve = command("serve-public", help="serve the issuer profile, keys, revocation list and achievements")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8502)
+    serve.set_defaults(handler=cmd_serve_public)
     return parser
 
 

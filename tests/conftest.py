@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from carecoord import db as database, demo
+from tests.lrs import Lrs, LrsToolMissing, start_lrs
 
 pytest_plugins = ["tests.postgres"]  # the postgres_url fixture: a throwaway cluster
 
@@ -72,3 +75,17 @@ def demo_db(demo_path):
     connection = database.open_database(demo_path)
     yield connection
     connection.close()
+
+
+@pytest.fixture(scope="session")
+def lrs(tmp_path_factory) -> Iterator[Lrs]:
+    """A ralph learning record store (xAPI) for the session (tests/lrs.py): `endpoint`, `username`,
+    `password`, `stop()` and `start()`. A test that stops it starts it again before it ends."""
+    try:
+        server = start_lrs(tmp_path_factory.mktemp("lrs"))
+    except LrsToolMissing as missing:
+        if os.environ.get("CI"):
+            pytest.fail(f"{missing}: CI must be able to run ralph through uv")
+        pytest.skip(str(missing))
+    yield server
+    server.close()

@@ -106,7 +106,7 @@ def load(db: Database, now: datetime, library: Library | None = None) -> DemoCon
 def builders() -> list[Builder]:
     """Each feature's demo builder, in the order they run (later ones may use earlier data)."""
     from carecoord.demo import assessments, cases, learning, measures
-    from carecoord.demo import earlier_cohorts, observations, stories, plans
+    from carecoord.demo import credentials, earlier_cohorts, observations, stories, plans
 
     return [learning.build, earlier_cohorts.build, assessments.build, observations.build, cases.build,
-            measures.build, stories.build, plans.build]
+            measures.build, stories.build, plans.build, credentials.build]

@@ -13,6 +13,7 @@ from carecoord.db import Database, IntegrityError, placeholders, write
 from carecoord.errors import FieldError
 from carecoord.people import Person
 from carecoord.permissions import PermissionDenied, require
+from carecoord.store import records
 
 
 class AssessmentError(FieldError):
@@ -172,6 +173,10 @@ def submit(db: Database, actor: Person, draft_id: int, framework: Framework, sub
     with write(db):
         db.execute("UPDATE assessment SET status = 'submitted', submitted_at = ?, round_months = ? WHERE id = ?",
                    [iso(now), round_months, draft_id])
+        if row["rater_kind"] == competency.SELF and records.enabled():
+            levels = {r[0]: r[1] for r in db.execute(
+                "SELECT competency_code, level FROM rating WHERE assessment_id = ?", [draft_id])}
+            records.record(db, subject.id, "self_assessment_submitted", now, assessment_id=draft_id, levels=levels)
     return draft_id
 
 

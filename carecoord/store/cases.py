@@ -15,6 +15,7 @@ from carecoord.db import Database, placeholders, write
 from carecoord.errors import FieldError
 from carecoord.people import LEAD, Person
 from carecoord.permissions import PermissionDenied, require
+from carecoord.store import records
 
 MAX_REFLECTION_CHARS = 5000
 FEWER_THAN = 3  # counts built from fewer people than this are not shown
@@ -116,6 +117,9 @@ def choose(db: Database, person: Person, attempt_id: int, phase: Phase, decision
         db.execute("""INSERT INTO case_choice (attempt_id, phase_id, decision_id, option_id, content_hash, chosen_at)
                       VALUES (?, ?, ?, ?, ?, ?)""",
                    [attempt_id, phase.id, decision.id, option_id, phase.content_hash, iso(now)])
+        records.record(db, person.id, "case_decision_made", now, case_id=row["case_id"], phase_id=phase.id,
+                       decision_id=decision.id, option_id=option_id, alignment=decision.option(option_id).alignment,
+                       competencies=decision.competencies)
 
 
 def save_reflection(db: Database, person: Person, attempt_id: int, phase: Phase, prompt_index: int, text: str,
@@ -180,6 +184,7 @@ def draft_plan(db: Database, person: Person, attempt_id: int, phase: Phase, fami
                           drafted_at) VALUES (?, ?, ?, ?, ?, ?)""",
                    [attempt_id, phase.id, goals, concerns,
                     json.dumps([[a.action, a.who, a.by_when] for a in parsed]), iso(now)])
+        records.record(db, person.id, "plan_drafted", now, case_id=row["case_id"], phase_id=phase.id)
     return rules.PlanDraft(phase.id, goals, concerns, parsed, now)
 
 
@@ -209,8 +214,10 @@ def advance(db: Database, person: Person, attempt_id: int, case: Case, now: date
                         "before moving on.")
     with write(db):
         if attempt.phase_reached >= len(case.phases) - 1:
-            db.execute("UPDATE case_attempt SET completed_at = ? WHERE id = ? AND completed_at IS NULL",
-                       [iso(now), attempt_id])
+            finished = db.execute("UPDATE case_attempt SET completed_at = ? WHERE id = ? AND completed_at IS NULL",
+                                  [iso(now), attempt_id]).rowcount
+            if finished:
+                records.record(db, person.id, "case_completed", now, case_id=case.id, case_title=case.title)
         else:
             db.execute("UPDATE case_attempt SET phase_reached = phase_reached + 1 WHERE id = ?", [attempt_id])
 

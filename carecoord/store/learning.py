@@ -12,6 +12,7 @@ from carecoord.content.models import Check, Lesson, Library
 from carecoord.db import Database, placeholders, write
 from carecoord.people import TRAINEE, Person
 from carecoord.permissions import require
+from carecoord.store import credentials, records
 
 
 def progress(db: Database, actor: Person, subject: Person) -> learning.Progress:
@@ -29,9 +30,10 @@ def progress(db: Database, actor: Person, subject: Person) -> learning.Progress:
 
 
 def answer_check(db: Database, person: Person, lesson: Lesson, check: Check, chosen: frozenset[str],
-                 now, source: str = review.LESSON) -> learning.CheckResult:
+                 now, source: str = review.LESSON, library: Library | None = None) -> learning.CheckResult:
     """Mark an answer and keep it; every attempt is stored, the first is the one that counts. `source` says
-    whether it was given in the lesson or in a review."""
+    whether it was given in the lesson or in a review. With the library, a module this answer completes is
+    awarded in the same transaction (`credentials.award_modules`)."""
     if source not in (review.LESSON, review.REVIEW):
         raise ValueError(f"unknown answer source: {source!r}")
     result = learning.mark(check, chosen)
@@ -46,6 +48,10 @@ def answer_check(db: Database, person: Person, lesson: Lesson, check: Check, cho
             [person.id, lesson.id, check.id, lesson.content_hash, json.dumps(sorted(chosen)), int(result.correct),
              attempt, iso(now), source],
         )
+        records.record(db, person.id, "check_answered", now, lesson_id=lesson.id, check_id=check.id,
+                       choice_id=sorted(chosen), correct=result.correct, on_review=source == review.REVIEW)
+        if library is not None:
+            credentials.award_modules(db, person, library, now)
     return result
 
 
@@ -88,14 +94,20 @@ def last_answers(db: Database, person: Person, lesson: Lesson) -> dict[str, froz
             for row in rows if row["check_id"] in checks}
 
 
-def mark_complete(db: Database, person: Person, lesson: Lesson, now) -> None:
-    """Completing twice keeps the first completion."""
+def mark_complete(db: Database, person: Person, lesson: Lesson, now, library: Library | None = None) -> None:
+    """Completing twice keeps the first completion. With the library, a module this lesson completes is
+    awarded in the same transaction (`credentials.award_modules`)."""
     with write(db):
-        db.execute(
+        added = db.execute(
             """INSERT INTO lesson_progress (person_id, lesson_id, content_hash, completed_at) VALUES (?, ?, ?, ?)
                ON CONFLICT (person_id, lesson_id) DO NOTHING""",
             [person.id, lesson.id, lesson.content_hash, iso(now)],
-        )
+        ).rowcount
+        if added:
+            records.record(db, person.id, "lesson_completed", now, lesson_id=lesson.id, lesson_title=lesson.title,
+                           module_id=lesson.module_id)
+        if library is not None:
+            credentials.award_modules(db, person, library, now)
 
 
 def referenced_content_ids(db: Database) -> set[str]:

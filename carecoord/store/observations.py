@@ -21,6 +21,7 @@ from carecoord.limits import bounded
 from carecoord.people import FAMILY_FACULTY, LEAD, ROLE_LABELS, TRAINEE, Person
 from carecoord.permissions import PermissionDenied, require
 from carecoord.store.accounts import load_person, record, trainees_of
+from carecoord.store import credentials, records
 from carecoord.store.assessments import candidate_ratings
 
 MAX_COMPETENCIES = 3
@@ -268,6 +269,7 @@ def record_observation(db: Database, actor: Person, subject: Person, framework: 
              request_id, iso(now)]).fetchone()[0]
         db.executemany("INSERT INTO observation_rating (observation_id, competency_code, level) VALUES (?, ?, ?)",
                        [(observation_id, code, level) for code, level in levels.items()])
+        records.record(db, subject.id, "observation_received", now, observation_id=observation_id, levels=levels)
         if request_id is not None:
             _close_request(db, actor, request_id, COMPLETED, now, "")
     return observation_id
@@ -633,6 +635,7 @@ def sign_off(db: Database, actor: Person, subject: Person, framework: Framework,
             raise ObservationError(f"{code} is already signed off for this person: withdraw that sign-off first.",
                                    "competency") from None
         record(db, actor, "signoff.create", f"person:{subject.id}", now, competency=code, level=level)
+        credentials.award_level(db, subject.id, code, level, sign_off_id, framework, now)
     return sign_off_id
 
 
@@ -650,6 +653,7 @@ def withdraw_sign_off(db: Database, actor: Person, sign_off_id: int, reason: str
                    [iso(now), actor.id, reason, sign_off_id])
         record(db, actor, "signoff.withdraw", f"person:{row['person_id']}", now, competency=row["competency_code"],
                reason=reason)
+        credentials.revoke_for_sign_off(db, sign_off_id, reason, now)
 
 
 def sign_offs_of(db: Database, actor: Person, subject: Person) -> list[SignOffRecord]:

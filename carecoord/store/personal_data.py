@@ -19,6 +19,7 @@ from carecoord.export import neutralise
 from carecoord.people import Person
 from carecoord.permissions import require
 from carecoord.store.accounts import AccountError, load_person, record
+from carecoord.store import records
 
 # Section name -> query with :id (the person). Secrets (password and token hashes) are never exported.
 EXPORT: dict[str, str] = {
@@ -76,6 +77,11 @@ EXPORT: dict[str, str] = {
                                           withdrawn_reason FROM sign_off WHERE person_id = :id""",
     "sign_offs_made": """SELECT person_id AS signed_off_person_id, competency_code, level, signed_at, withdrawn_at
                          FROM sign_off WHERE signed_by = :id OR withdrawn_by = :id""",
+    "credentials": """SELECT id, kind, achievement_key, earned_at, issued_at, revoked_at, revoked_reason
+                      FROM credential WHERE person_id = :id ORDER BY earned_at""",
+    "learning_records_sent": """SELECT a.pseudonym, o.statement_id, o.kind, o.created_at, o.sent_at
+                                FROM xapi_actor a LEFT JOIN xapi_outbox o ON o.person_id = a.person_id
+                                WHERE a.person_id = :id ORDER BY o.id""",
     "email_reminders": """SELECT p.email_reminders AS reminders_on, r.key, r.body, r.created_at, r.sent_at, r.attempts
                           FROM person p LEFT JOIN reminder r ON r.person_id = p.id WHERE p.id = :id
                           ORDER BY r.created_at, r.id""",
@@ -129,7 +135,8 @@ def erase_person(db: Database, actor: Person, person_id: int, now: datetime) -> 
     Kept, under an anonymous account: lesson progress, check answers, assessment levels, case
     choices, observation and sign-off levels, and survey participation (team and organisation reports
     depend on them). Gone: name, username, e-mail, password, sign-ins, e-mail reminders, notes, reflections,
-    stories, comments, portfolio evidence, and the words of observations, requests and sign-offs.
+    stories, comments, portfolio evidence, the words of observations, requests and sign-offs, the
+    pseudonym and waiting statements of learning records, and the signed text of credentials.
     """
     _require_admin(actor)
     if actor.id == person_id:
@@ -143,6 +150,10 @@ def erase_person(db: Database, actor: Person, person_id: int, now: datetime) -> 
                    failed_attempts = 0, locked_until = NULL, started_on = NULL WHERE id = ?""", [person_id])
         db.execute("DELETE FROM sign_in WHERE person_id = ?", [person_id])
         db.execute("DELETE FROM reminder WHERE person_id = ?", [person_id])
+        records.forget(db, person_id)  # the LRS's statements can no longer be tied to them
+        # Their credentials stay valid where they carry them; our copies of the signed text (with their name) go.
+        db.execute("UPDATE credential SET token = NULL WHERE person_id = ?", [person_id])
+        db.execute("DELETE FROM credential WHERE person_id = ? AND issued_at IS NULL", [person_id])  # never issued
         db.execute("DELETE FROM sign_in_throttle WHERE person_id = ?", [person_id])
         db.execute("UPDATE person SET signed_out_at = NULL WHERE id = ?", [person_id])
         db.execute("UPDATE membership SET active = 0 WHERE person_id = ?", [person_id])

@@ -85,8 +85,14 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("carecoord/ui/app_pages/personal_data.py", "Personal data", "Manage", _pages(ADMIN),
              ":material/folder_shared:"),
     PageSpec("carecoord/ui/app_pages/audit.py", "Audit log", "Manage", _pages(ADMIN), ":material/history:"),
+    PageSpec("carecoord/ui/app_pages/my_credentials.py", "My credentials", "Learn", LEARNERS,
+             ":material/workspace_premium:"),
     PageSpec("carecoord/ui/app_pages/account.py", "My account", "Account", EVERYONE, ":material/person:"),
+    PageSpec("carecoord/ui/app_pages/verify.py", "Verify a credential", "Account", EVERYONE,
+             ":material/verified_user:"),
 )
+# Pages anyone may open without signing in (by their url path): the public verification page.
+PUBLIC_URL_PATHS = frozenset({"verify"})
 
 
 LESSON = "carecoord/ui/app_pages/lesson.py"

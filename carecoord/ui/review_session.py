@@ -66,7 +66,7 @@ def show(run: session.Run, library: Library) -> None:
                 if not chosen:
                     st.error("Choose an answer first.")
                 else:
-                    learning.answer_check(run.db, run.person, lesson, check, chosen, run.now, review.REVIEW)
+                    learning.answer_check(run.db, run.person, lesson, check, chosen, run.now, review.REVIEW, library)
                     answered[check.id] = sorted(chosen)
                     st.rerun()
     left = len(due)

@@ -1,7 +1,8 @@
 import streamlit as st
 
+from carecoord import public
 from carecoord.people import ADMIN, ROLE_LABELS
-from carecoord.store import accounts
+from carecoord.store import accounts, records
 from carecoord.ui import content, registry, session, waiting
 from carecoord.ui.text import plain
 
@@ -28,3 +29,13 @@ st.markdown(
     "- **Content**: what the curriculum folders hold and any file problems.\n"
     "- **Audit log**: who changed what."
 )
+
+st.header("Records that leave the app")
+for problem in public.problems():
+    st.info(plain(problem), icon=":material/info:")
+if records.enabled():
+    sent = records.status(run.db)
+    st.write(f"Learning records (xAPI): {sent.sent} sent, {sent.waiting} waiting"
+             + (f", {sent.failing} of them after a failed attempt" if sent.failing else "") + ".")
+    if sent.last_error:
+        st.warning(f"The last attempt failed: {plain(sent.last_error)}")

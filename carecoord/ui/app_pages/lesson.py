@@ -42,7 +42,7 @@ if lesson.checks:
             chosen, sent = check_form.inputs(f"{number}. {check.prompt}", check, shown, recorded, check.id)
             if sent:
                 try:
-                    learning.answer_check(run.db, run.person, lesson, check, chosen, run.now)
+                    learning.answer_check(run.db, run.person, lesson, check, chosen, run.now, library=library)
                     latest[check.id] = chosen
                 except ValueError as error:
                     st.error(str(error))
@@ -54,7 +54,7 @@ st.divider()
 if progress.is_complete(lesson):
     st.success(f"Completed on {clock.day(progress.completed[lesson.id], run.timezone)}.", icon=":material/check_circle:")
 elif st.button("Mark complete", type="primary", icon=":material/done:"):
-    learning.mark_complete(run.db, run.person, lesson, run.now)
+    learning.mark_complete(run.db, run.person, lesson, run.now, library=library)
     st.rerun()
 
 previous, following = library.neighbours(lesson)
