@@ -25,6 +25,8 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import PurePosixPath
 
+from carecoord import public
+
 TIMEOUT_S = 20.0
 SUBJECT = "What waits for you in carecoord"
 
@@ -56,12 +58,7 @@ class Settings:
 
 
 def _flag(name: str) -> bool:
-    value = (os.environ.get(name) or "").strip().lower()
-    if value in ("", "0", "no", "false", "off"):
-        return False
-    if value in ("1", "yes", "true", "on"):
-        return True
-    raise ConfigurationError(f"{name} must be 0 or 1, not {value[:20]!r}")
+    return public.env_flag(name, ConfigurationError)
 
 
 def settings() -> Settings | None:

@@ -49,14 +49,19 @@ def signing_key_path() -> Path | None:
     return Path(value).expanduser() if value else None
 
 
-def identify_in_xapi() -> bool:
-    """Whether statements name the person (display name and e-mail) instead of only their pseudonym."""
-    value = (os.environ.get(XAPI_IDENTIFY) or "").strip().lower()
+def env_flag(name: str, error: type[Exception] = ConfigurationError) -> bool:
+    """An on/off setting: unset, 0, no, false or off is off; 1, yes, true or on is on; anything else raises."""
+    value = (os.environ.get(name) or "").strip().lower()
     if value in ("", "0", "no", "false", "off"):
         return False
     if value in ("1", "yes", "true", "on"):
         return True
-    raise ConfigurationError(f"{XAPI_IDENTIFY} must be 0 or 1, not {value[:20]!r}")
+    raise error(f"{name} must be 0 or 1, not {value[:20]!r}")
+
+
+def identify_in_xapi() -> bool:
+    """Whether statements name the person (display name and e-mail) instead of only their pseudonym."""
+    return env_flag(XAPI_IDENTIFY)
 
 
 @dataclass(frozen=True)

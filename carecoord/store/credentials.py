@@ -168,11 +168,10 @@ def issue_waiting(db: Database, library: Library, now: datetime, person_id: int 
     if not can_issue():
         return 0
     signed = 0
-    for row in list(db.query("""SELECT c.id, c.person_id, c.kind, c.achievement_key FROM credential c
-                                 JOIN person p ON p.id = c.person_id
-                                 WHERE c.token IS NULL AND c.revoked_at IS NULL AND c.issued_at IS NULL
-                                   AND (? IS NULL OR c.person_id = ?) ORDER BY c.earned_at""",
-                             [person_id, person_id])):
+    one = "AND person_id = ?" if person_id is not None else ""
+    for row in list(db.query(f"""SELECT id, person_id, kind, achievement_key FROM credential
+                                  WHERE token IS NULL AND revoked_at IS NULL AND issued_at IS NULL {one}
+                                  ORDER BY earned_at""", [person_id] if person_id is not None else [])):
         with write(db):
             signed += _sign(db, row["id"], row["person_id"], row["kind"], row["achievement_key"], now,
                             library.framework, library)

@@ -71,7 +71,7 @@ def test_anyone_verifies_a_credential_without_signing_in_and_a_changed_one_fails
     at.run()
     assert titles(at) == ["Verify a credential"]  # no sign-in asked for
     verify(at, earned.token)
-    assert any(s.value.startswith("Valid: ") for s in at.success) and not at.error
+    assert any(s.value.startswith("Valid: ") and "awarded to Sam Whitfield" in s.value for s in at.success) and not at.error
     assert "Signature" in page_text(at) or "signature" in page_text(at).lower()
     header, body, signature = earned.token.split(".")
     claims = badges.unverified_claims(earned.token) | {"name": "**Expert** in [everything](https://evil.example)"}

@@ -51,7 +51,7 @@ def test_a_lead_names_a_team_member_an_assessor_and_their_navigation_shows_obser
     assert titles(nurse) == ["Observe a trainee"]
     shown = {spec.title for section, specs in registry.sections_for(nurse.session_state["_carecoord_run"].person)
              for spec in specs}
-    assert shown == {"Observe a trainee", "Surveys", "My account"}
+    assert shown == {"Observe a trainee", "Surveys", "My account", "Verify a credential"}  # the last is public
 
 
 def test_a_request_observed_by_the_assessor_reaches_the_trainee(app_as, app_env, now):

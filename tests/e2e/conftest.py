@@ -185,6 +185,14 @@ def wait_for_app(page) -> None:
 _AXE = None
 
 
+def _streamlit_dropzone(violation: dict) -> bool:
+    """Streamlit's file uploader draws its drop zone as a focusable <section role="presentation"> (so the
+    keyboard reaches it); axe calls that a minor conflict. It is Streamlit's markup, not ours, and only
+    that exact node is excused (docs/decisions.md, "Records that travel")."""
+    return violation["id"] == "presentation-role-conflict" and all(
+        'data-testid="stFileUploaderDropzone"' in node["html"] for node in violation["nodes"])
+
+
 def check_accessibility(page, again: bool = False) -> None:
     """axe-core on every page the e2e suite visits (once per address, unless `again`): no violations of any impact."""
     global _AXE
@@ -199,7 +207,7 @@ def check_accessibility(page, again: bool = False) -> None:
     page.wait_for_timeout(400)  # let widgets finish drawing
     # Elements left over from the previous run are drawn faded until replaced; judge the settled page.
     page.wait_for_function("!document.querySelector('[data-stale=\"true\"]')", timeout=15_000)
-    violations = _AXE.run(page).response["violations"]
+    violations = [v for v in _AXE.run(page).response["violations"] if not _streamlit_dropzone(v)]
     assert not violations, "accessibility problems on " + page.url + ":\n" + "\n".join(
         f"- {v['impact']} {v['id']}: {v['help']} at {v['nodes'][0]['target']}" for v in violations)
 

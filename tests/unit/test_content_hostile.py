@@ -174,7 +174,7 @@ def test_validate_prints_one_line_per_problem_and_no_traceback(root, capsys):
     assert cli.main(["validate", "--content", str(root)]) == 1
     out, err = capsys.readouterr()
     assert "Traceback" not in out + err
-    lines = out.splitlines()
+    lines = [line for line in out.splitlines() if not line.startswith("warning:")]  # the module's review date
     assert len(lines) == 3, lines
     assert all(re.fullmatch(rf"{MODULE_DIR}/0[345]-\w+\.md:\d+: \w+: .+", line) for line in lines), lines
     assert "2 lessons" in err

@@ -141,3 +141,24 @@ def test_erasing_a_person_drops_their_pseudonym_and_waiting_statements(db, now, 
     personal_data.erase_person(db, admin, person.id, now)
     assert outbox_rows(db, person.id) == []
     assert db.execute("SELECT count(*) FROM xapi_actor WHERE person_id = ?", [person.id]).fetchone()[0] == 0
+
+
+@pytest.mark.sqlite_only("the command line's own behaviour; the store under it runs on both backends above")
+def test_the_command_line_sends_and_reports_what_waits(tmp_path, now, xapi_on, lrs, capsys, monkeypatch):
+    from carecoord import cli, db as database
+
+    path = tmp_path / "cli.db"
+    connection = database.open_database(path)
+    person = trainee(connection, now)
+    learn(connection, person, now)
+    waiting = records.status(connection).waiting
+    assert cli.main(["--db", str(path), "xapi", "status"]) == 0
+    assert f"Waiting: {waiting} (of which 0 failed at least once); sent: 0." in capsys.readouterr().out
+    assert cli.main(["xapi", "send", "--db", str(path)]) == 0
+    assert f"Sent {waiting} statements" in capsys.readouterr().out
+    monkeypatch.delenv("CARECOORD_XAPI_ENDPOINT")
+    assert cli.main(["--db", str(path), "xapi", "send"]) == 0
+    assert "xAPI is off" in capsys.readouterr().out
+    monkeypatch.setenv("CARECOORD_XAPI_ENDPOINT", "ftp://lrs.example.org/")
+    assert cli.main(["--db", str(path), "xapi", "send"]) == 2
+    assert "http:// or https://" in capsys.readouterr().err

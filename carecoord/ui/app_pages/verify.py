@@ -39,7 +39,10 @@ result = badges.verify(token, fetch_json=public_server.local_fetch(run.db, conte
 if result.ok:
     document = result.credential
     achievement = document["credentialSubject"]["achievement"]
-    st.success(f"Valid: {plain(achievement['name'])}, issued by {plain(document['issuer'].get('name', ''))} on "
+    holder = next((i.get("identityHash") for i in document["credentialSubject"].get("identifier", [])
+                   if i.get("identityType") == "name" and not i.get("hashed")), None)
+    st.success(f"Valid: {plain(achievement['name'])}" + (f", awarded to {plain(holder)}" if holder else "")
+               + f", issued by {plain(document['issuer'].get('name', ''))} on "
                f"{clock.day(clock.parse(document['validFrom']))}.", icon=":material/verified:")
 else:
     st.error(f"Not valid: {plain(result.reason)}", icon=":material/gpp_bad:")
