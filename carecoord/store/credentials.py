@@ -85,19 +85,21 @@ def award_modules(db: Database, person: Person, library: Library, now: datetime)
     """Record every module the person has newly earned (and sign it when the installation can); returns
     their ids. Safe to call after any lesson or check: a module is recorded once."""
     earned = credentials.earned_modules(library, _completed_lessons(db, person.id), _right_checks(db, person.id))
-    if not earned:
+    if not earned or not _new(db, person.id, earned):  # most calls: nothing new, and no write lock taken
         return []
     awarded = []
     with write(db):
-        held = {r[0] for r in db.execute("""SELECT achievement_key FROM credential WHERE person_id = ? AND kind = ?
-                                            AND revoked_at IS NULL""", [person.id, MODULE])}
-        for module in earned:
-            if module.id in held:
-                continue
+        for module in _new(db, person.id, earned):  # again under the lock: another process may have just awarded
             records.record(db, person.id, "module_completed", now, module_id=module.id, module_title=module.title)
             _award(db, person.id, MODULE, module.id, None, now, library.framework, library)
             awarded.append(module.id)
     return awarded
+
+
+def _new(db: Database, person_id: int, earned: list) -> list:
+    held = {r[0] for r in db.execute("""SELECT achievement_key FROM credential WHERE person_id = ? AND kind = ?
+                                        AND revoked_at IS NULL""", [person_id, MODULE])}
+    return [module for module in earned if module.id not in held]
 
 
 def award_level(db: Database, person_id: int, code: str, level: int, sign_off_id: int, framework: Framework,
