@@ -64,6 +64,7 @@ JWT_CLAIMS = ("iss", "jti", "sub", "nbf", "exp")
 PNG_KEYWORD = "openbadgecredential"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 MAX_PNG_BYTES = 5 * 1024 * 1024
+MAX_TOKEN_CHARS = 50_000  # ours are about 4,000
 # The app's primary colour (.streamlit/config.toml, theme.primaryColor #0B6E69).
 BADGE_COLOUR = (0x0B, 0x6E, 0x69)
 
@@ -547,6 +548,8 @@ def verify(token: str, *, fetch_json: Callable[[str], Any], now: datetime,
     try:
         # 1. the token parses
         text = token.strip() if isinstance(token, str) else ""
+        if len(text) > MAX_TOKEN_CHARS:
+            raise _Failed("Token", f"This is too long to be one of our credentials (over {MAX_TOKEN_CHARS:,} characters).")
         parts = text.split(".")
         if len(parts) != 3 or not parts[0] or not parts[1]:  # an empty signature is judged at the alg check
             raise _Failed("Token", "This is not a signed Open Badge: a signed badge is three base64url parts "
@@ -693,6 +696,10 @@ def verify(token: str, *, fetch_json: Callable[[str], Any], now: datetime,
     except _Failed as failure:
         checks.append((failure.name, False, failure.detail))
         return Verification(ok=False, reason=failure.detail, credential=None, checks=checks, claimed=claimed)
+    except Exception:  # nesting, numbers or dates no check foresaw: a credential that cannot be read is not valid
+        detail = "The credential could not be read (its contents are malformed)."
+        checks.append(("Token", False, detail))
+        return Verification(ok=False, reason=detail, credential=None, checks=checks, claimed=None)
 
     achievement = credential["credentialSubject"]["achievement"]["name"]
     reason = (f"Genuine: “{achievement}”, issued by {issuer_name or issuer_id}, valid since "

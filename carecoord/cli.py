@@ -369,7 +369,7 @@ def cmd_xapi_send(args) -> int:
               + (f"; the LRS could not be reached: {result.unavailable}" if result.unavailable else "") + ".")
         if not args.loop:
             return 1 if result.unavailable else 0
-        time.sleep(args.every)
+        time.sleep(max(1.0, args.every))
 
 
 def cmd_xapi_status(args) -> int:
@@ -431,7 +431,11 @@ def cmd_verify(args) -> int:
         with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310 (http(s) only, checked above)
             return json.loads(answer.read(1_000_000))
 
-    result = badges.verify(token, fetch_json=fetch, now=clock.utcnow())
+    from carecoord import public
+
+    own = public.addresses()
+    trusted = None if args.any_issuer or own is None else {own.issuer}
+    result = badges.verify(token, fetch_json=fetch, now=clock.utcnow(), trusted_issuers=trusted)
     for name, passed, detail in result.checks:
         print(f"{'ok' if passed else 'FAILED'}  {name}: {detail}")
     print("VALID: " + result.reason if result.ok else "NOT VALID: " + result.reason)
@@ -518,7 +522,8 @@ def build_parser() -> argparse.ArgumentParser:
     xapi_commands = xapi.add_subparsers(dest="xapi_command", required=True)
     send = xapi_commands.add_parser("send", parents=[db_after], help="send what waits (run from cron, or --loop)")
     send.add_argument("--loop", action="store_true", help="keep sending, every --every seconds")
-    send.add_argument("--every", type=float, default=60.0, help="seconds between rounds with --loop (default 60)")
+    send.add_argument("--every", type=float, default=60.0, help="seconds between rounds with --loop (default 60, "
+                      "at least 1)")
     send.set_defaults(handler=cmd_xapi_send)
     xapi_commands.add_parser("status", parents=[db_after], help="what waits and what failed"
                              ).set_defaults(handler=cmd_xapi_status)
@@ -530,6 +535,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     verify = command("verify", help="verify a credential (a badge PNG or a VC-JWT file); exit 1 if not valid")
     verify.add_argument("file", type=Path)
+    verify.add_argument("--any-issuer", action="store_true",
+                        help="accept an issuer other than this installation's ($CARECOORD_PUBLIC_URL)")
     verify.set_defaults(handler=cmd_verify)
 
     serve = command("serve-public", help="serve the issuer profile, keys, revocation list and achievements")

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 CLAIMS = "CARECOORD_IDP_CLAIMS"
 DEFAULT_CLAIMS = ("groups",)
-MAX_VALUES = 500  # a token with more values than this in one claim is read up to here
 
 
 @dataclass(frozen=True)
@@ -40,7 +39,7 @@ def claim_values(claims: Mapping[str, object], names: tuple[str, ...]) -> dict[s
         if isinstance(value, str):
             found[name] = frozenset([value])
         elif isinstance(value, list | tuple):
-            found[name] = frozenset(v for v in value[:MAX_VALUES] if isinstance(v, str))
+            found[name] = frozenset(v for v in value if isinstance(v, str))
     return found
 
 

@@ -32,9 +32,9 @@ def base_url() -> str | None:
         return None
     parts = urlsplit(value)
     if parts.scheme not in ("https", "http") or not parts.hostname or parts.query or parts.fragment \
-            or any(c.isspace() for c in value) or len(value) > 200:
-        raise ConfigurationError(f"{PUBLIC_URL} must be an address such as https://carecoord.example.org, "
-                                 f"not {value[:60]!r}")
+            or parts.path not in ("", "/") or any(c.isspace() for c in value) or len(value) > 200:
+        raise ConfigurationError(f"{PUBLIC_URL} must be an address such as https://carecoord.example.org "
+                                 f"(no path), not {value[:60]!r}")
     return value
 
 
@@ -119,6 +119,19 @@ def load_signing_key() -> bytes:
         raise ConfigurationError(f"The signing key at {path} cannot be read: {error.strerror}.") from None
 
 
+def usable_signing_key() -> bytes | None:
+    """The signing key when it is an RSA private key that parses; raises ConfigurationError saying why not."""
+    from carecoord import badges
+
+    key = load_signing_key()
+    try:
+        badges.public_jwk(key, KEY_ID)
+    except Exception:  # joserfc's many errors for a file that is not an RSA private key
+        raise ConfigurationError(f"The file {signing_key_path()} is not an RSA private key: make one with "
+                                 "`carecoord keys init`.") from None
+    return key
+
+
 def problems() -> list[str]:
     """Why records are not leaving the app, in words for an administrator (empty when all is set)."""
     found = []
@@ -129,9 +142,13 @@ def problems() -> list[str]:
     except ConfigurationError as error:
         found.append(str(error))
     try:
-        load_signing_key()
+        usable_signing_key()
     except ConfigurationError as error:
         found.append(f"Credentials cannot be issued. {error}")
+    try:
+        identify_in_xapi()
+    except ConfigurationError as error:
+        found.append(f"{error}; learning records are sent by pseudonym until it is fixed.")
     from carecoord import lrs
 
     try:

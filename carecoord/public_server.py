@@ -54,11 +54,11 @@ def document(path: str, db: Database, library: Library) -> dict | None:
         return badges.public_jwk(key, addresses.key_id)
     if path == "/public/revocations.json":
         return badges.revocation_list(addresses.revocations, addresses.issuer, held.revoked(db))
-    if match := _MODULE.match(path):
+    if match := _MODULE.fullmatch(path):
         achievement = credentials.achievement_for(credentials.MODULE, match[1], addresses, framework, library)
-    elif match := _LEVEL.match(path):
+    elif match := _LEVEL.fullmatch(path):
         achievement = credentials.achievement_for(credentials.LEVEL, f"{match[1]}/{match[2]}", addresses, framework)
-    elif match := _COMPETENCY.match(path):
+    elif match := _COMPETENCY.fullmatch(path):
         competency = framework.competency(match[1])
         if competency is None:
             return None
@@ -125,6 +125,7 @@ def make_server(host: str, port: int, open_db: Callable[[], Database], library: 
                 self.wfile.write(data)
 
         def log_message(self, format: str, *args) -> None:  # noqa: A002
-            log.info("%s %s", self.address_string(), format % args)
+            line = format % args
+            log.info("%s %r", self.address_string(), line[:300])  # repr: a request line cannot forge log lines
 
     return ThreadingHTTPServer((host, port), Handler)

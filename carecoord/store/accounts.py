@@ -480,7 +480,8 @@ def set_membership_active(db: Database, actor: Person, person_id: int, practice_
             "You may not change that person's role in that practice.")
     with write(db):
         db.execute(
-            "UPDATE membership SET active = ? WHERE person_id = ? AND practice_id = ? AND role = ?",
+            # Set by hand now, so a later organisation sign-in never changes it (carecoord.store.identity).
+            "UPDATE membership SET active = ?, from_idp = 0 WHERE person_id = ? AND practice_id = ? AND role = ?",
             [int(active), person_id, practice_id, role],
         )
         record(db, actor, "membership.activate" if active else "membership.deactivate",

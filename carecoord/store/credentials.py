@@ -9,6 +9,7 @@ revokes its credential; the public revocation list says so to anyone who verifie
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,6 +23,9 @@ from carecoord.people import Person
 from carecoord.permissions import require
 from carecoord.store import records
 from carecoord.store.accounts import SYSTEM, record
+
+log = logging.getLogger(__name__)
+WITHDRAWN = "The sign-off this credential recorded was withdrawn."
 
 
 @dataclass(frozen=True)
@@ -117,8 +121,9 @@ def revoke_for_sign_off(db: Database, sign_off_id: int, reason: str, now: dateti
     with write(db):
         for row in list(db.query("SELECT id, person_id FROM credential WHERE sign_off_id = ? AND revoked_at IS NULL",
                                  [sign_off_id])):
+            # The lead's words stay with the sign-off (and go with erasure); the public list says only this.
             db.execute("UPDATE credential SET revoked_at = ?, revoked_reason = ? WHERE id = ?",
-                       [iso(now), f"The sign-off was withdrawn: {reason}"[:500], row["id"]])
+                       [iso(now), WITHDRAWN, row["id"]])
             record(db, SYSTEM, "credential.revoke", f"person:{row['person_id']}", now, reason=reason[:200])
 
 
@@ -134,10 +139,9 @@ def _award(db: Database, person_id: int, kind: str, key: str, sign_off_id: int |
 
 
 def can_issue() -> bool:
-    """A public address to name things by and a signing key to sign with."""
+    """A public address to name things by and a signing key that really is one."""
     try:
-        public.load_signing_key()
-        return public.base_url() is not None
+        return public.base_url() is not None and public.usable_signing_key() is not None
     except public.ConfigurationError:
         return False
 
@@ -151,12 +155,18 @@ def _sign(db: Database, credential_id: str, person_id: int, kind: str, key: str,
     if achievement is None:
         return False
     name = db.execute("SELECT display_name FROM person WHERE id = ?", [person_id]).fetchone()[0]
-    subject = f"urn:uuid:{uuid.UUID(hex=records.pseudonym(db, person_id, now))}"
-    document = badges.build_credential(
-        credential_id=credential_id, issuer=credentials.issuer(addresses, public.issuer_name()),
-        achievement=achievement, recipient_id=subject, recipient_name=name, valid_from=now, valid_until=None,
-        revocation_list_url=addresses.revocations)
-    token = badges.sign(document, public.load_signing_key(), addresses.key_id)
+    # Each credential its own subject id: nobody can join two credentials, or a credential and the
+    # person's xAPI pseudonym, except through the name the holder shows.
+    subject = f"urn:uuid:{uuid.uuid4()}"
+    try:
+        document = badges.build_credential(
+            credential_id=credential_id, issuer=credentials.issuer(addresses, public.issuer_name()),
+            achievement=achievement, recipient_id=subject, recipient_name=name, valid_from=now, valid_until=None,
+            revocation_list_url=addresses.revocations)
+        token = badges.sign(document, public.load_signing_key(), addresses.key_id)
+    except (ValueError, public.ConfigurationError):  # never undo the person's action over signing: it waits
+        log.exception("credential %s could not be signed; it stays earned, waiting", credential_id)
+        return False
     db.execute("UPDATE credential SET token = ?, issued_at = ? WHERE id = ?", [token, iso(now), credential_id])
     records.record(db, person_id, "credential_earned", now, credential_id=credential_id, achievement_id=achievement.id,
                    achievement_name=achievement.name)
@@ -165,8 +175,8 @@ def _sign(db: Database, credential_id: str, person_id: int, kind: str, key: str,
 
 
 def issue_waiting(db: Database, library: Library, now: datetime, person_id: int | None = None) -> int:
-    """Sign every earned, unrevoked achievement that has no credential yet (of one person, when given) whose
-    holder still has an account; returns how many were signed."""
+    """Sign every earned, unrevoked achievement that was never signed (of one person, when given); returns how
+    many were signed. (Erasure deletes what was never signed, so no erased person's is among them.)"""
     if not can_issue():
         return 0
     signed = 0

@@ -46,7 +46,11 @@ def _pseudonym(db: Database, person_id: int, now: datetime) -> str:
 
 def _actor(db: Database, person_id: int, base: str, now: datetime) -> xapi.Actor:
     pseudonym = _pseudonym(db, person_id, now)
-    if public.identify_in_xapi():
+    try:
+        identify = public.identify_in_xapi()
+    except public.ConfigurationError:  # a wrong value counts as off; the admin Home says so
+        identify = False
+    if identify:
         row = db.execute("SELECT display_name, email FROM person WHERE id = ?", [person_id]).fetchone()
         try:
             return xapi.Actor(home_page=base, name=pseudonym, display_name=row[0], email=row[1] or None)

@@ -94,3 +94,13 @@ def test_home_tells_the_administrator_what_is_not_set_up(app_as, monkeypatch):
     at = app_as("admin").switch_page(HOME).run()
     text = page_text(at)
     assert "No public address is set" in text and "carecoord keys init" in text and "learning record store" in text
+
+
+def test_a_deeply_nested_paste_is_not_valid_and_breaks_nothing(app_env, issuing):
+    import base64
+
+    nested = base64.urlsafe_b64encode(b"[" * 1500 + b"]" * 1500).decode().rstrip("=")  # deeper than json allows
+    at = new_app()
+    at.switch_page(VERIFY)
+    verify(at.run(), f"{nested}.{nested}.{nested}")
+    assert any(e.value.startswith("Not valid") for e in at.error) and not at.exception

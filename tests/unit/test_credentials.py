@@ -208,3 +208,26 @@ def test_without_a_key_or_an_address_the_admin_is_told_why(monkeypatch):
     assert any("No public address" in p for p in problems) and any("carecoord keys init" in p for p in problems)
     monkeypatch.setenv("CARECOORD_PUBLIC_URL", "javascript:alert(1)")
     assert any("must be an address" in p for p in public.problems())
+
+
+@pytest.mark.parametrize("contents", [b"not a key at all", "public"], ids=["garbage", "public key"])
+def test_a_key_file_that_is_not_a_private_key_never_fails_the_learners_action(db, org, now, monkeypatch, tmp_path,
+                                                                           contents):
+    from joserfc.jwk import RSAKey
+
+    if contents == "public":
+        contents = RSAKey.import_key(badges.new_signing_key()).as_pem(private=False)
+    key = tmp_path / "bad.pem"
+    key.write_bytes(contents)
+    monkeypatch.setenv("CARECOORD_SIGNING_KEY", str(key))
+    monkeypatch.setenv("CARECOORD_PUBLIC_URL", "https://carecoord.example.org")
+    complete_module(db, org["tia"], now)  # nothing raised: the module completes
+    [earned] = held.credentials_of(db, org["tia"], org["tia"])
+    assert not earned.issued and not held.can_issue()
+    assert any("is not an RSA private key" in p for p in public.problems())
+
+
+def test_a_public_address_with_a_path_is_refused(monkeypatch):
+    monkeypatch.setenv("CARECOORD_PUBLIC_URL", "https://example.org/carecoord")
+    with pytest.raises(public.ConfigurationError):
+        public.base_url()

@@ -162,3 +162,13 @@ def test_the_command_line_sends_and_reports_what_waits(tmp_path, now, xapi_on, l
     monkeypatch.setenv("CARECOORD_XAPI_ENDPOINT", "ftp://lrs.example.org/")
     assert cli.main(["--db", str(path), "xapi", "send"]) == 2
     assert "http:// or https://" in capsys.readouterr().err
+
+
+def test_a_wrong_identification_setting_never_fails_the_action(db, now, xapi_on, monkeypatch):
+    monkeypatch.setenv("CARECOORD_XAPI_IDENTIFY", "yes please")
+    person = trainee(db, now)
+    learn(db, person, now)  # completes and answers: nothing raised
+    assert db.execute("SELECT count(*) FROM lesson_progress WHERE person_id = ?", [person.id]).fetchone()[0] == 1
+    assert all("Tia" not in r["statement"] for r in outbox_rows(db, person.id))  # sent by pseudonym
+    from carecoord import public
+    assert any("CARECOORD_XAPI_IDENTIFY" in p for p in public.problems())
