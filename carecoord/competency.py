@@ -191,10 +191,18 @@ def achieved_level(observations: Iterable[Observed], rule: AchievementRule, toda
         if _assessors(latest) < rule.min_assessors:
             return None
         return Achievement(int(sum(o.level for o in latest) // len(latest)), tuple(latest), _assessors(latest))
-    for level in range(max(o.level for o in fresh), 0, -1):
-        reaching = [o for o in fresh if o.level >= level]
-        if len(reaching) >= rule.min_observations and _assessors(reaching) >= rule.min_assessors:
-            return Achievement(level, tuple(_latest_first(reaching)), _assessors(reaching))
+    # Highest level first, the observations reaching it growing as the level falls: one pass, not one per level.
+    by_level: dict[int, list[Observed]] = {}
+    for o in fresh:
+        by_level.setdefault(o.level, []).append(o)
+    reaching: list[Observed] = []
+    assessors: set[int | None] = set()
+    for level in range(max(by_level), 0, -1):
+        at_level = by_level.get(level, ())
+        reaching.extend(at_level)
+        assessors.update(o.assessor_id for o in at_level)
+        if len(reaching) >= rule.min_observations and len(assessors) >= rule.min_assessors:
+            return Achievement(level, tuple(_latest_first(reaching)), len(assessors))
     return None
 
 
@@ -272,7 +280,9 @@ def standings(provisional: dict[str, Effective], observations: Iterable[Observed
     result = {}
     for code in provisional.keys() | by_code.keys() | signed.keys():
         seen = by_code.get(code)
-        achieved = achieved_level(seen, rule, today) if seen and len(seen) >= rule.min_observations else None
+        # A sign-off decides on its own; otherwise too few observations cannot reach any level.
+        achieved = (achieved_level(seen, rule, today)
+                    if code not in signed and seen and len(seen) >= rule.min_observations else None)
         found = standing(provisional.get(code), achieved, signed.get(code))
         if found is not None:
             result[code] = found

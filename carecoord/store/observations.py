@@ -681,6 +681,7 @@ def team_observed(db: Database, actor: Person, practice_id: int, now: datetime, 
     since = (now - timedelta(days=window_days)).date().isoformat()
     found: dict[int, list[competency.Observed]] = {}
     days: dict[str, date] = {}
+    observed = competency.Observed
     for person_id, code, level, assessor_id, observed_on, observation_id in db.execute(
             """SELECT observation.person_id, observation_rating.competency_code, observation_rating.level,
                       observation.assessor_id, observation.observed_on, observation.id
@@ -693,7 +694,7 @@ def team_observed(db: Database, actor: Person, practice_id: int, now: datetime, 
         day = days.get(observed_on)
         if day is None:
             day = days[observed_on] = date.fromisoformat(observed_on)
-        found.setdefault(person_id, []).append(competency.Observed(code, level, assessor_id, day, observation_id))
+        found.setdefault(person_id, []).append(observed(code, level, assessor_id, day, observation_id))
     return found
 
 
