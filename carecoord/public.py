@@ -110,10 +110,10 @@ def load_signing_key() -> bytes:
     """The private key's PEM; raises ConfigurationError saying what to do when there is none."""
     path = signing_key_path()
     if path is None:
-        raise ConfigurationError(f"No signing key: run `carecoord keys init --path FILE` and set {SIGNING_KEY} to FILE.")
+        raise ConfigurationError(f"No signing key: run “carecoord keys init --path FILE” and set {SIGNING_KEY} to FILE.")
     try:
         if not path.is_file():
-            raise ConfigurationError(f"{SIGNING_KEY} names {path}, which is not a file: run `carecoord keys init`.")
+            raise ConfigurationError(f"{SIGNING_KEY} names {path}, which is not a file: run “carecoord keys init”.")
         return path.read_bytes()[:20_000]
     except OSError as error:
         raise ConfigurationError(f"The signing key at {path} cannot be read: {error.strerror}.") from None
@@ -128,7 +128,7 @@ def usable_signing_key() -> bytes | None:
         badges.public_jwk(key, KEY_ID)
     except Exception:  # joserfc's many errors for a file that is not an RSA private key
         raise ConfigurationError(f"The file {signing_key_path()} is not an RSA private key: make one with "
-                                 "`carecoord keys init`.") from None
+                                 "“carecoord keys init”.") from None
     return key
 
 

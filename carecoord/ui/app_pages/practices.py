@@ -61,6 +61,9 @@ if practices:
     st.write("A person whose organisation sign-in carries a group (or another claim value) listed here gets the "
              "role beside it. When the sign-in stops carrying it, the role ends at their next sign-in; roles set "
              "by hand on People are never changed.")
+    if not session.oidc_configured():
+        st.caption("Organisation sign-in is not set up yet (an [auth] section in .streamlit/secrets.toml), so these "
+                   "mappings take effect once it is.")
     names = {p.id: p.name for p in practices}
     mappings = idp_roles.mappings(run.db, run.person)
     if mappings:
