@@ -43,10 +43,17 @@ def _local_image(self, tokens, idx, options, env) -> str:
     return _alt_text(self, tokens, idx, options, env)
 
 
+def _scrollable_table(self, tokens, idx, options, env) -> str:
+    # A table wider than a phone scrolls sideways (the styles), so the keyboard must be able to reach it.
+    tokens[idx].attrSet("tabindex", "0")
+    return self.renderToken(tokens, idx, options, env)
+
+
 def _renderer(trusted: bool) -> MarkdownIt:
     md = MarkdownIt("js-default", {"html": False, "alerts": True, "linkify": False, "typographer": False})
     md.validateLink = _content_link if trusted else _user_link
     md.add_render_rule("image", _local_image if trusted else _alt_text)
+    md.add_render_rule("table_open", _scrollable_table)
     return md
 
 

@@ -20,7 +20,8 @@ _STYLE = """<style>
 .cc-md .markdown-alert-warning, .cc-md .markdown-alert-caution { border-left-color: #B35900; background: #FFF6EC; }
 .cc-md .markdown-alert-tip { border-left-color: #2A6FB0; background: #EEF4FA; }
 .cc-md table { border-collapse: collapse; margin: .6rem 0; display: block; overflow-x: auto; }
-.cc-md th, .cc-md td { border: 1px solid #C9D6D4; padding: .3rem .6rem; vertical-align: top; text-align: left; }
+.cc-md th, .cc-md td { border: 1px solid #C9D6D4; padding: .3rem .6rem; vertical-align: top; text-align: left;
+  overflow-wrap: normal; hyphens: auto; min-width: 6.5rem; }  /* whole words; a wide table scrolls on a phone */
 .cc-md { line-height: 1.6; max-width: 46rem; overflow-wrap: anywhere; }
 @media print {
   [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"], .stButton { display: none !important; }

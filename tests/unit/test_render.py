@@ -69,7 +69,7 @@ def test_bare_addresses_are_not_turned_into_links():
 def test_callouts_and_tables_render():
     html = render("> [!NOTE]\n> **Family perspective.** Hi\n\n| a | b |\n|---|---|\n| 1 | 2 |\n")
     assert 'class="markdown-alert markdown-alert-note"' in html
-    assert "<table>" in html and "<td>1</td>" in html
+    assert "<table tabindex=\"0\">" in html and "<td>1</td>" in html  # reachable by keyboard when it scrolls
 
 
 def test_oversized_input_is_refused():
