@@ -792,6 +792,30 @@ def bake_png(png: bytes, token: str) -> bytes:
     return baked
 
 
+def credential_text(data: bytes) -> str:
+    """The credential a file holds: baked into a PNG badge, or the VC-JWT as text. Raises ValueError,
+    saying what is wrong, for anything else (a damaged image, an image without a credential, not UTF-8)."""
+    if data.startswith(PNG_SIGNATURE):
+        token = unbake_png(data)
+        if not token:
+            raise ValueError("This image holds no credential.")
+        return token
+    try:
+        token = data[:MAX_TOKEN_CHARS * 4].decode("utf-8").strip()
+    except UnicodeDecodeError:
+        raise ValueError("This is neither a badge image nor a credential file.") from None
+    if not token:
+        raise ValueError("This file is empty.")
+    return token
+
+
+def holder_name(credential: dict) -> str | None:
+    """The name a credential gives its holder (an unhashed `name` identifier), if any."""
+    identifiers = credential.get("credentialSubject", {}).get("identifier", [])
+    return next((i.get("identityHash") for i in identifiers if isinstance(i, dict)
+                 and i.get("identityType") == "name" and not i.get("hashed")), None)
+
+
 def unbake_png(png: bytes) -> str | None:
     """The credential baked into the PNG (the text of its first `openbadgecredential` iTXt), or None.
 

@@ -407,21 +407,18 @@ def cmd_verify(args) -> int:
 
     from carecoord import badges
 
-    try:
-        data = args.file.read_bytes()[:badges.MAX_PNG_BYTES + 1] if args.file.is_file() else None
-    except OSError as error:
-        print(f"error: cannot read {args.file}: {error.strerror}", file=sys.stderr)
-        return 2
-    if data is None:
+    if not args.file.is_file():
         print(f"error: {args.file} is not a file", file=sys.stderr)
         return 2
     try:
-        token = badges.unbake_png(data) if data.startswith(b"\x89PNG") else data.decode("utf-8").strip()
-    except (ValueError, UnicodeDecodeError) as error:
-        print(f"error: {args.file} is neither a badge image nor a credential: {error}", file=sys.stderr)
+        with args.file.open("rb") as handle:  # never more than a badge may be: a huge file is not read whole
+            data = handle.read(badges.MAX_PNG_BYTES + 1)
+        token = badges.credential_text(data)
+    except OSError as error:
+        print(f"error: cannot read {args.file}: {error.strerror}", file=sys.stderr)
         return 2
-    if not token:
-        print(f"error: {args.file} holds no credential", file=sys.stderr)
+    except ValueError as error:
+        print(f"error: {args.file}: {error}", file=sys.stderr)
         return 2
 
     def fetch(url: str) -> dict:
@@ -451,7 +448,8 @@ def cmd_serve_public(args) -> int:
         print(f"error: set {public.PUBLIC_URL} first: every document names things by it", file=sys.stderr)
         return 2
     library = load_library()
-    server = public_server.make_server(args.host, args.port, lambda: _open(args), lambda: library)
+    _open(args).close()  # the schema brought up to date once; each request then only connects
+    server = public_server.make_server(args.host, args.port, lambda: database.connect(args.db), lambda: library)
     print(f"Serving {public.base_url()}/public/ on http://{args.host}:{server.server_address[1]}/public/")
     try:
         server.serve_forever()

@@ -54,7 +54,7 @@ def level_achievement(framework: Framework, code: str, level: int, addresses: Ad
     competency = framework.competency(code)
     if competency is None:
         raise ValueError(f"unknown competency {code}")
-    level_name = next((lv.name for lv in framework.levels if lv.level == level), str(level))
+    level_name = _level_name(framework, level)
     rule = framework.achievement
     criteria = (f"Signed off at level {level} ({level_name}) by a practice lead, on the evidence of at least "
                 f"{rule.min_observations} observations at work by at least {rule.min_assessors} different "
@@ -86,5 +86,10 @@ def title(kind: str, key: str, library: Library) -> str:
     code, _, level = key.partition("/")
     framework = library.framework
     competency = framework.competency(code) if framework else None
-    level_name = next((lv.name for lv in framework.levels if str(lv.level) == level), "") if framework else ""
-    return f"{code} {competency.name}: {level_name} (level {level})" if competency else f"{code} level {level}"
+    if competency is None or not level.isdigit():
+        return f"{code} level {level}"
+    return f"{code} {competency.name}: {_level_name(framework, int(level))} (level {level})"
+
+
+def _level_name(framework: Framework, level: int) -> str:
+    return next((lv.name for lv in framework.levels if lv.level == level), str(level))

@@ -41,21 +41,22 @@ class Held:
 
     @property
     def issued(self) -> bool:
-        return self.token is not None
+        return self.issued_at is not None
 
 
-def _held(row: dict) -> Held:
+def _held(row: dict, with_token: bool) -> Held:
     return Held(id=row["id"], kind=row["kind"], achievement_key=row["achievement_key"],
                 earned_at=parse(row["earned_at"]), issued_at=parse(row["issued_at"]) if row["issued_at"] else None,
                 revoked_at=parse(row["revoked_at"]) if row["revoked_at"] else None,
-                revoked_reason=row["revoked_reason"], token=row["token"])
+                revoked_reason=row["revoked_reason"], token=row["token"] if with_token else None)
 
 
 def credentials_of(db: Database, actor: Person, subject: Person) -> list[Held]:
-    """Everything the person has earned, newest first (the person themself, their leads, administrators)."""
+    """Everything the person has earned, newest first (the person themself, their leads, administrators);
+    the signed text only for its holder, who alone downloads it."""
     require(permissions.may_view_person(actor, subject), "You may not see that person's credentials.")
-    return [_held(r) for r in db.query("SELECT * FROM credential WHERE person_id = ? ORDER BY earned_at DESC, id",
-                                       [subject.id])]
+    return [_held(r, with_token=actor.id == subject.id)
+            for r in db.query("SELECT * FROM credential WHERE person_id = ? ORDER BY earned_at DESC, id", [subject.id])]
 
 
 def own_token(db: Database, actor: Person, credential_id: str) -> str:

@@ -104,3 +104,9 @@ def test_a_deeply_nested_paste_is_not_valid_and_breaks_nothing(app_env, issuing)
     at.switch_page(VERIFY)
     verify(at.run(), f"{nested}.{nested}.{nested}")
     assert any(e.value.startswith("Not valid") for e in at.error) and not at.exception
+
+
+def test_the_demo_shows_what_its_learners_have_earned(app_as, monkeypatch):
+    monkeypatch.delenv("CARECOORD_SIGNING_KEY", raising=False)
+    at = app_as("demo-amara").switch_page(CREDENTIALS).run()
+    assert "Module: " in page_text(at) and "waiting to be signed" in page_text(at)

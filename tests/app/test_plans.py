@@ -61,6 +61,7 @@ def test_lead_opens_map_and_facilitator_notes(app_as):
     at.switch_page(FACILITATOR).run()
     assert titles(at) == ["Facilitator notes"]
     assert "Print this page" in page_text(at)
+    assert "Last reviewed against the content checklist on 7 Dec 2026." in page_text(at)
 
 
 def test_search_finds_a_lesson_by_the_other_spelling_and_links_to_cases_and_stories(app_as):

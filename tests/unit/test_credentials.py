@@ -82,9 +82,12 @@ def test_a_module_is_earned_once_and_waits_to_be_signed_until_there_is_a_key(db,
         held.own_token(db, org["lee"], issued.id)  # only its holder downloads it
 
 
-def test_credentials_are_readable_by_the_person_and_their_leads_only(db, org, now):
+def test_credentials_are_readable_by_the_person_and_their_leads_only(db, org, now, signing_key, monkeypatch):
+    monkeypatch.setenv("CARECOORD_PUBLIC_URL", "https://carecoord.example.org")
     complete_module(db, org["tia"], now)
+    assert all(c.token for c in held.credentials_of(db, org["tia"], org["tia"]))
     assert held.credentials_of(db, org["lee"], org["tia"])
+    assert all(c.token is None for c in held.credentials_of(db, org["lee"], org["tia"]))  # the signed text: holder only
     stranger = A.load_person(db, A.create_person(db, A.SYSTEM, username="sam", display_name="Sam",
                                                  password="correct horse battery", now=now))
     with pytest.raises(Exception):
@@ -179,7 +182,7 @@ def test_a_sign_off_earns_a_level_credential_and_withdrawing_it_revokes_it(serve
     subject = A.load_person(demo_db, signed["person_id"])
     # The demo's sign-offs were made without a key: signing them now is `carecoord credentials issue`.
     assert cli.main(["--db", str(demo_path), "credentials", "issue"]) == 0
-    level = next(c for c in held.credentials_of(demo_db, lead, subject)
+    level = next(c for c in held.credentials_of(demo_db, subject, subject)  # the holder, who has the signed text
                  if c.achievement_key == f"{signed['competency_code']}/{signed['level']}")
     token = level.token
     assert verify_file(tmp_path, "level.jwt", token.encode(), capsys)[0] == 0
@@ -231,3 +234,12 @@ def test_a_public_address_with_a_path_is_refused(monkeypatch):
     monkeypatch.setenv("CARECOORD_PUBLIC_URL", "https://example.org/carecoord")
     with pytest.raises(public.ConfigurationError):
         public.base_url()
+
+
+def test_verify_refuses_a_folder_an_empty_file_and_an_image_without_a_credential(tmp_path, capsys):
+    assert cli.main(["verify", str(tmp_path)]) == 2 and "is not a file" in capsys.readouterr().err
+    for name, data, said in (("empty.jwt", b"", "empty"), ("plain.png", badges.badge_png("A badge"), "no credential"),
+                             ("binary.jwt", b"\xff\xfe\x00", "neither")):
+        (tmp_path / name).write_bytes(data)
+        assert cli.main(["verify", str(tmp_path / name)]) == 2
+        assert said in capsys.readouterr().err

@@ -10,6 +10,14 @@ from carecoord.ui import content, session
 from carecoord.ui.registry import LEARNERS
 from carecoord.ui.text import plain
 
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def baked_badge(title: str, token: str) -> bytes:
+    """The badge image with the credential inside: the same for the same credential, so drawn once."""
+    return badges.bake_png(badges.badge_png(title), token)
+
+
 run = session.page(*LEARNERS)
 me = run.person
 library = content.library()
@@ -38,20 +46,19 @@ for item in mine:
             st.caption(f"Earned {clock.day(item.earned_at, run.timezone)}; revoked {clock.day(item.revoked_at, run.timezone)}: "
                        f"{plain(item.revoked_reason)}")
             continue
-        if not item.issued:
+        if not item.issued or item.token is None:
             st.caption(f"Earned {clock.day(item.earned_at, run.timezone)}; waiting to be signed.")
             continue
         st.caption(f"Earned {clock.day(item.earned_at, run.timezone)}; signed {clock.day(item.issued_at, run.timezone)}.")
-        token = held.own_token(run.db, me, item.id)
         stem = f"carecoord-{item.achievement_key.replace('/', '-level-')}"
         badge, jwt, readable = st.columns(3)
-        badge.download_button("Badge image", badges.bake_png(badges.badge_png(name), token), f"{stem}.png",
-                              "image/png", key=f"png-{item.id}", icon=":material/image:")
-        jwt.download_button("Credential file", token, f"{stem}.jwt", "application/jwt", key=f"jwt-{item.id}",
+        badge.download_button("Badge image", baked_badge(name, item.token), f"{stem}.png", "image/png",
+                              key=f"png-{item.id}", icon=":material/image:")
+        jwt.download_button("Credential file", item.token, f"{stem}.jwt", "application/jwt", key=f"jwt-{item.id}",
                             icon=":material/key:")
-        payload = badges.unverified_claims(token)
-        readable.download_button("What it says (JSON)", json.dumps(payload, indent=2), f"{stem}.json",
-                                 "application/json", key=f"json-{item.id}", icon=":material/data_object:")
+        readable.download_button("What it says (JSON)", json.dumps(badges.unverified_claims(item.token), indent=2),
+                                 f"{stem}.json", "application/json", key=f"json-{item.id}",
+                                 icon=":material/data_object:")
 
 if (addresses := public.addresses()) is not None:
     st.caption(f"Anyone can check a credential at {addresses.verify_page}, or with `carecoord verify FILE`. The "

@@ -2,11 +2,17 @@
 
 import streamlit as st
 
-from carecoord import badges, clock, public, public_server
+from carecoord import badges, clock, public, published
 from carecoord.ui import content, session
 from carecoord.ui.text import plain
 
 run = session.current()
+
+
+def shorten(text: str, limit: int = 300) -> str:
+    """A reason can quote what a forged credential says (its key address, its names): never at length."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
 
 st.title("Verify a credential")
 st.write("Check an Open Badges credential that this programme issued: who issued it, that nobody has changed it "
@@ -22,30 +28,25 @@ if not st.button("Verify", type="primary"):
     st.stop()
 
 try:
-    if upload is not None:
-        data = upload.getvalue()
-        token = badges.unbake_png(data) if data.startswith(b"\x89PNG") else data.decode("utf-8").strip()
-    else:
-        token = pasted.strip()
-except (ValueError, UnicodeDecodeError) as error:
+    token = badges.credential_text(upload.getvalue()) if upload is not None else pasted.strip()
+except ValueError as error:
     st.error(f"That file cannot be read as a credential: {error}")
     st.stop()
 if not token:
     st.error("Choose a badge image or a credential file, or paste the credential's text.")
     st.stop()
 
-result = badges.verify(token, fetch_json=public_server.local_fetch(run.db, content.library()), now=run.now,
+result = badges.verify(token, fetch_json=published.local_fetch(run.db, content.library()), now=run.now,
                        trusted_issuers={addresses.issuer})
 if result.ok:
     document = result.credential
     achievement = document["credentialSubject"]["achievement"]
-    holder = next((i.get("identityHash") for i in document["credentialSubject"].get("identifier", [])
-                   if i.get("identityType") == "name" and not i.get("hashed")), None)
+    holder = badges.holder_name(document)
     st.success(f"Valid: {plain(achievement['name'])}" + (f", awarded to {plain(holder)}" if holder else "")
                + f", issued by {plain(document['issuer'].get('name', ''))} on "
                f"{clock.day(clock.parse(document['validFrom']))}.", icon=":material/verified:")
 else:
-    st.error(f"Not valid: {plain(result.reason)}", icon=":material/gpp_bad:")
+    st.error(f"Not valid: {plain(shorten(result.reason))}", icon=":material/gpp_bad:")
 st.header("What was checked")
 for name, passed, detail in result.checks:
-    st.markdown(f"{':material/check:' if passed else ':material/close:'} **{plain(name)}**: {plain(detail)}")
+    st.markdown(f"{':material/check:' if passed else ':material/close:'} **{plain(name)}**: {plain(shorten(detail))}")
