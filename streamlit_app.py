@@ -6,7 +6,7 @@ import streamlit as st
 
 from carecoord.people import ROLE_LABELS
 from carecoord.store import accounts
-from carecoord.ui import content, gate, registry, session
+from carecoord.ui import content, gate, registry, runlog, session
 from carecoord.ui.text import plain
 from carecoord.wording import count
 
@@ -16,6 +16,7 @@ st.set_page_config(page_title="carecoord", page_icon=":material/diversity_1:", l
 def signed_out(run: session.Run) -> None:
     # Register every page, hidden, so the address asked for (a deep link) survives signing in.
     page = st.navigation(registry.navigation_for(None), position="hidden")
+    runlog.note_page(page.url_path)
     session.sync_cookie(run)
     if page.url_path in registry.PUBLIC_URL_PATHS and run.person is None:  # verifying a credential needs no account
         st.session_state[registry.PAGE_OUTCOME] = "stopped"
@@ -35,6 +36,7 @@ def signed_out(run: session.Run) -> None:
 def signed_in(run: session.Run) -> None:
     person = run.person
     page = st.navigation(registry.navigation_for(person), position="hidden")
+    runlog.note_page(page.url_path)
     if page.url_path == "":  # the bare address: on to the person's landing page before anything is drawn
         page.run()
     demo_state = accounts.demo_state(run.db)
@@ -70,22 +72,27 @@ def signed_in(run: session.Run) -> None:
     st.session_state[registry.PAGE_OUTCOME] = "ok"
 
 
-try:
-    run = session.start_run()
-except Exception:  # the database is down or misconfigured: say so plainly; the details go to the server log
-    logging.getLogger("carecoord").exception("could not open the database")
-    st.error("carecoord cannot reach its database just now, so nothing can be shown or saved. Try again in a "
-             "minute; if it keeps happening, tell your administrator the time it happened.")
-    st.stop()
-content.base_styles()
-st.session_state[registry.PAGE_OUTCOME] = "not run"
-try:
-    if run.person is None or run.person.must_change_password or run.locked:
-        signed_out(run)
-    else:
-        signed_in(run)
-except Exception:  # the person sees a plain message; the details go to the server log
-    logging.getLogger("carecoord").exception("script run failed")
-    st.session_state[registry.PAGE_OUTCOME] = "error"
-    st.error("Something went wrong and nothing was saved from the last action. Try again; if it keeps "
-             "happening, tell your administrator the time it happened.")
+def main() -> None:
+    try:
+        run = session.start_run()
+    except Exception:  # the database is down or misconfigured: say so plainly; the details go to the server log
+        logging.getLogger("carecoord").exception("could not open the database")
+        st.error("carecoord cannot reach its database just now, so nothing can be shown or saved. Try again in a "
+                 "minute; if it keeps happening, tell your administrator the time it happened.")
+        st.stop()
+    content.base_styles()
+    st.session_state[registry.PAGE_OUTCOME] = "not run"
+    try:
+        if run.person is None or run.person.must_change_password or run.locked:
+            signed_out(run)
+        else:
+            signed_in(run)
+    except Exception:  # the person sees a plain message; the details go to the server log
+        logging.getLogger("carecoord").exception("script run failed")
+        st.session_state[registry.PAGE_OUTCOME] = "error"
+        st.error("Something went wrong and nothing was saved from the last action. Try again; if it keeps "
+                 "happening, tell your administrator the time it happened.")
+
+
+with runlog.timed():
+    main()

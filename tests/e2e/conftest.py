@@ -91,10 +91,10 @@ def pytest_runtest_call(item):
 
 
 def start_server(tmp: Path, *, demo: bool = True, content_root: Path | None = None,
-                 database_url: str | None = None) -> Server:
-    """`streamlit run` on a free loopback port, on a SQLite file in `tmp` or on `database_url`."""
+                 database_url: str | None = None, env: dict[str, str] | None = None) -> Server:
+    """`streamlit run` on a free loopback port, on a SQLite file in `tmp` or on `database_url` (with `env` added)."""
     db_path = tmp / "e2e.db"
-    env = {**os.environ, "CARECOORD_DB": str(db_path), "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "CARECOORD_DB": str(db_path), "PYTHONUNBUFFERED": "1", **(env or {})}
     env.pop("CARECOORD_DATABASE_URL", None)
     if database_url is not None:
         env["CARECOORD_DATABASE_URL"] = database_url

@@ -1,0 +1,75 @@
+"""One line per script run in the server's log, when $CARECOORD_RUN_LOG is 1: for monitoring run times
+and memory, and for seeing, behind a proxy, which process served which browser tab.
+
+    carecoord run pid=4120 tab=3f9a1c0b2e4d page=team_readiness outcome=ok ms=84.2 rss_mb=231.5
+
+`tab` is a digest of Streamlit's session id: the id itself lets a browser reattach to a tab, so it is
+never written. No person is named.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+from carecoord.ui import registry
+
+_PAGE_KEY = "_carecoord_run_page"
+log = logging.getLogger("carecoord.runs")
+
+
+def enabled() -> bool:
+    return os.environ.get("CARECOORD_RUN_LOG", "").strip() == "1"
+
+
+def _logger() -> logging.Logger:
+    if not log.handlers:  # Streamlit configures only its own loggers; this one writes to the server's stderr
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        log.propagate = False
+    return log
+
+
+def note_page(url_path: str) -> None:
+    """The router says which page this run draws (the bare address is the landing page)."""
+    st.session_state[_PAGE_KEY] = url_path or "home"
+
+
+def _rss_mb() -> float:
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def tab_digest(session_id: str) -> str:
+    return hashlib.sha256(session_id.encode()).hexdigest()[:12]
+
+
+@contextmanager
+def timed() -> Iterator[None]:
+    """Time the whole script run, however it ends (a page's st.stop and st.rerun end it too)."""
+    if not enabled():
+        yield
+        return
+    started = time.perf_counter()
+    st.session_state.pop(_PAGE_KEY, None)
+    try:
+        yield
+    finally:
+        ctx = get_script_run_ctx()
+        _logger().info("carecoord run pid=%d tab=%s page=%s outcome=%s ms=%.1f rss_mb=%.1f", os.getpid(),
+                       tab_digest(ctx.session_id) if ctx else "-", st.session_state.get(_PAGE_KEY, "-"),
+                       st.session_state.get(registry.PAGE_OUTCOME, "-"),
+                       (time.perf_counter() - started) * 1000, _rss_mb())
