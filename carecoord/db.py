@@ -229,6 +229,8 @@ def backup(db: Database, target: Path | str) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.exists():
         target.unlink()
+    # A backup holds everyone's records: readable by its owner only, from the moment it exists.
+    os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     if db.backend == "postgresql":
         dumped = subprocess.run([postgres.tool("pg_dump"), "--format=custom", "--no-owner", "--file", str(target)],
                                 env=postgres.client_environment(db), capture_output=True, text=True)

@@ -49,6 +49,7 @@ def test_create_admin_demo_and_backup(tmp_path, capsys):
     assert cli.main(["--db", str(path), "create-admin", "root2", "--password", "short"]) == 1
     assert cli.main(["--db", str(path), "demo"]) == 0
     assert cli.main(["--db", str(path), "backup", str(tmp_path / "b" / "copy.db")]) == 0
+    assert (tmp_path / "b" / "copy.db").stat().st_mode & 0o777 == 0o600  # everyone's records: the owner's to read
     copy = database.connect(tmp_path / "b" / "copy.db")
     assert copy.execute("SELECT count(*) FROM person WHERE username = 'root'").fetchone()[0] == 1
     shutil.rmtree(tmp_path / "b")

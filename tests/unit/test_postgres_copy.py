@@ -116,6 +116,7 @@ def test_backup_on_postgresql_restores_to_the_same_rows(new_database, postgres_u
     assert cli.main(["--db", url, "backup", str(dump)]) == 0
     assert f"Backed up PostgreSQL database live on 127.0.0.1 to {dump}." in capsys.readouterr().out
     assert database.integrity_ok(dump)
+    assert dump.stat().st_mode & 0o777 == 0o600
 
     restored_url = new_database("restored")
     restored_env = postgres.client_environment(restored := database.connect(restored_url))
