@@ -313,8 +313,15 @@ def cmd_copy(args) -> int:
 
 
 def cmd_migrate(args) -> int:
-    _open(args)
-    print("The database schema is up to date.")
+    from carecoord import migrations
+
+    db = database.connect(args.db)
+    waiting = migrations.pending(db)
+    database.migrate(db)
+    if waiting:
+        print(f"Applied {count(len(waiting), 'migration')}: {', '.join(waiting)}. The schema is up to date.")
+    else:
+        print("Nothing to apply: the schema was already up to date.")
     return 0
 
 

@@ -63,6 +63,14 @@ def _apply_postgresql(db) -> None:
                        [migration_set, name, datetime.now(timezone.utc).isoformat()])
 
 
+def pending(db) -> list[str]:
+    """"set/name" of each migration not yet applied, in order (reads only)."""
+    if getattr(db, "backend", "sqlite") == "postgresql":
+        applied = _postgresql_applied(db)
+        return [f"{name_of_set}/{name}" for name_of_set, name, _ in postgresql_steps() if (name_of_set, name) not in applied]
+    return [f"{migration_set.name}/{migration.name}" for migration_set in SETS for migration in migration_set.pending(db)]
+
+
 def apply_all(db: Database) -> None:
     if getattr(db, "backend", "sqlite") == "postgresql":
         _apply_postgresql(db)

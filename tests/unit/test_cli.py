@@ -73,3 +73,15 @@ def test_db_is_taken_before_or_after_the_command(tmp_path, capsys):
         assert accounts.demo_loaded(database.connect(path))
     capsys.readouterr()
     assert cli.main(["validate", "--check-db", "--db", str(after)]) == 0
+
+
+def test_migrate_says_what_it_applied_and_then_that_nothing_was_left(tmp_path, capsys):
+    from carecoord import migrations
+
+    path = tmp_path / "fresh.db"
+    assert cli.main(["--db", str(path), "migrate"]) == 0
+    first = capsys.readouterr().out
+    every = len(migrations.postgresql_steps())  # the same migrations, by name, on either backend
+    assert first.startswith(f"Applied {every} migrations: carecoord.dialect/m001_group_concat, ") and first.rstrip().endswith("The schema is up to date.")
+    assert cli.main(["--db", str(path), "migrate"]) == 0
+    assert capsys.readouterr().out == "Nothing to apply: the schema was already up to date.\n"

@@ -137,3 +137,13 @@ def test_a_backup_onto_a_folder_is_refused_on_either_backend(new_database, sqlit
         assert cli.main(["--db", source, "backup", str(folder)]) == 1
         assert "is a folder; name the backup file" in capsys.readouterr().err
     assert folder.is_dir()
+
+
+def test_migrate_on_postgresql_says_what_it_applied(new_database, capsys):
+    from carecoord import migrations
+
+    url = new_database("fresh")
+    assert cli.main(["--db", url, "migrate"]) == 0
+    assert capsys.readouterr().out.startswith(f"Applied {len(migrations.postgresql_steps())} migrations: carecoord.dialect/m001_group_concat, ")
+    assert cli.main(["--db", url, "migrate"]) == 0
+    assert capsys.readouterr().out == "Nothing to apply: the schema was already up to date.\n"
