@@ -3,6 +3,10 @@ and memory, and for seeing, behind a proxy, which process served which browser t
 
     carecoord run pid=4120 tab=3f9a1c0b2e4d page=team_readiness outcome=ok ms=84.2 rss_mb=231.5
 
+outcome: ok (the page drew), stopped (the page ended early, saying why: nothing to show yet, or no access),
+gate (the router drew the sign-in screen instead), rerun (an action restarted the run), error (the router
+caught the page's exception; its traceback is logged just before).
+
 `tab` is a digest of Streamlit's session id: the id itself lets a browser reattach to a tab, so it is
 never written. No person is named.
 """
@@ -19,10 +23,14 @@ from contextlib import contextmanager
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.runtime.scriptrunner_utils.exceptions import RerunException
 
 from carecoord.ui import registry
 
 _PAGE_KEY = "_carecoord_run_page"
+# The router's page outcomes, as the log names them: "not run" means the router drew the sign-in (or
+# set-up, or unlock) screen itself instead of a page.
+_OUTCOMES = {"not run": "gate"}
 log = logging.getLogger("carecoord.runs")
 
 
@@ -65,11 +73,15 @@ def timed() -> Iterator[None]:
         return
     started = time.perf_counter()
     st.session_state.pop(_PAGE_KEY, None)
+    rerun = False
     try:
         yield
+    except RerunException:  # an action that saved something starts the next run at once
+        rerun = True
+        raise
     finally:
         ctx = get_script_run_ctx()
+        outcome = "rerun" if rerun else st.session_state.get(registry.PAGE_OUTCOME, "-")
         _logger().info("carecoord run pid=%d tab=%s page=%s outcome=%s ms=%.1f rss_mb=%.1f", os.getpid(),
                        tab_digest(ctx.session_id) if ctx else "-", st.session_state.get(_PAGE_KEY, "-"),
-                       st.session_state.get(registry.PAGE_OUTCOME, "-"),
-                       (time.perf_counter() - started) * 1000, _rss_mb())
+                       _OUTCOMES.get(outcome, outcome), (time.perf_counter() - started) * 1000, _rss_mb())

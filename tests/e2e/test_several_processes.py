@@ -119,9 +119,11 @@ def test_sign_in_sign_out_everywhere_disabling_and_resetting_reach_both_processe
     for tab in (amara, ben, admin):
         tab.context.close()
 
-    # Both processes served these runs, by their own records.
-    assert {pid for pid, *_ in runs(first.log())} and {pid for pid, *_ in runs(second.log())}
-    assert not {pid for pid, *_ in runs(first.log())} & {pid for pid, *_ in runs(second.log())}
+    # Both processes served these runs, by their own records, and every run ended as a run should.
+    first_runs, second_runs = runs(first.log()), runs(second.log())
+    assert first_runs and second_runs
+    assert not {pid for pid, *_ in first_runs} & {pid for pid, *_ in second_runs}
+    assert {outcome for *_, outcome in first_runs + second_runs} <= {"ok", "stopped", "gate", "rerun"}
 
 
 def test_a_content_change_reaches_both_processes_within_the_documented_interval(two_processes, browser):
