@@ -485,13 +485,8 @@ def targets(large: ScaleResult, small: ScaleResult, content: dict[str, Figure]) 
                m("pandas") >= 20 * m("org_growth")),
         Target("one self-assessment submitted", f"{m('submit'):.2f} ms", "<= 20 ms", m("submit") <= 20),
     ]
-    if "page_readiness" in large.figures:
-        found += [
-            Target("lead readiness page vs hello world", f"{m('page_readiness') / m('page_hello'):.2f}x", "<= 3x",
-                   m("page_readiness") <= 3 * m("page_hello")),
-            Target("trainee home vs hello world", f"{m('page_home') / m('page_hello'):.2f}x", "<= 2x",
-                   m("page_home") <= 2 * m("page_hello")),
-        ]
+    # The AppTest page ratios to hello world are no longer targets (issue 22): what a person waits for is
+    # timed in a browser by bench.browser and bench.load.
     cold = content["content_10x_cold"].stats.median_ms
     found.append(Target("10x content library cold", f"{cold:.0f} ms", "<= 1000 ms", cold <= 1000))
     query = content["search_10x_query"].stats.p95_ms

@@ -164,9 +164,25 @@ def first_answers(db: Database, actor: Person, library: Library) -> list[item_an
         """SELECT 'p' || person_id, check_id, choices, correct FROM check_answer WHERE attempt = 1
            UNION ALL
            SELECT 'a' || cohort || '/' || learner, check_id, choices, correct FROM archived_check_answer""").fetchall()
-    return [item_analysis.FirstAnswer(learner, check_id, learning.recorded_choices(checks[check_id], json.loads(choices)),
-                                      bool(correct))
+    # A few hundred distinct (check, choices) pairs among a quarter of a million answers at scale L: read each once.
+    chosen: dict[tuple[str, str], frozenset[str]] = {}
+
+    def choices_of(check_id: str, stored: str) -> frozenset[str]:
+        if (check_id, stored) not in chosen:
+            chosen[check_id, stored] = learning.recorded_choices(checks[check_id], json.loads(stored))
+        return chosen[check_id, stored]
+
+    return [item_analysis.FirstAnswer(learner, check_id, choices_of(check_id, choices), bool(correct))
             for learner, check_id, choices, correct in rows if check_id in checks]
+
+
+def first_answers_version(db: Database) -> tuple:
+    """Changes whenever a first answer is added or removed (they are never edited): what a cache of the item
+    analysis is keyed by. No answer is returned, only counts and the highest row ids."""
+    return tuple(db.execute(
+        """SELECT (SELECT count(*) FROM check_answer WHERE attempt = 1), (SELECT max(id) FROM check_answer),
+                  (SELECT count(*) FROM archived_check_answer), (SELECT max(id) FROM archived_check_answer)"""
+    ).fetchone())
 
 
 def archive_answers(db: Database, actor: Person, cohort: str, answers: list[tuple[str, Check, frozenset[str], datetime]]

@@ -3,9 +3,10 @@ and memory, and for seeing, behind a proxy, which process served which browser t
 
     carecoord run pid=4120 tab=3f9a1c0b2e4d page=team_readiness outcome=ok ms=84.2 rss_mb=231.5
 
-outcome: ok (the page drew), stopped (the page ended early, saying why: nothing to show yet, or no access),
-gate (the router drew the sign-in screen instead), rerun (an action restarted the run), error (the router
-caught the page's exception; its traceback is logged just before).
+outcome: ok (the page drew), stopped (the page, or the sign-in screen, ended the run early with st.stop:
+nothing more to show, or no access), gate (the router drew the sign-in screen instead), rerun (an action
+restarted the run), error (the router caught the page's exception; its traceback is logged just before).
+A run with page=- and outcome=stopped could not reach the database (the router logs why just before).
 
 `tab` is a digest of Streamlit's session id: the id itself lets a browser reattach to a tab, so it is
 never written. No person is named.
@@ -17,17 +18,19 @@ import hashlib
 import logging
 import os
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
-from streamlit.runtime.scriptrunner_utils.exceptions import RerunException
+from streamlit.runtime.scriptrunner_utils.exceptions import RerunException, StopException
 
 from carecoord.ui import registry
 
-_PAGE_KEY = "_carecoord_run_page"
+# Which page this run draws: kept on the script thread, because after st.stop() session state cannot be read.
+_this_run = threading.local()
 # The router's page outcomes, as the log names them: "not run" means the router drew the sign-in (or
 # set-up, or unlock) screen itself instead of a page.
 _OUTCOMES = {"not run": "gate"}
@@ -39,18 +42,19 @@ def enabled() -> bool:
 
 
 def _logger() -> logging.Logger:
-    if not log.handlers:  # Streamlit configures only its own loggers; this one writes to the server's stderr
+    if not getattr(log, "_carecoord_configured", False):  # Streamlit configures only its own loggers
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
         log.addHandler(handler)
         log.setLevel(logging.INFO)
         log.propagate = False
+        log._carecoord_configured = True
     return log
 
 
 def note_page(url_path: str) -> None:
     """The router says which page this run draws (the bare address is the landing page)."""
-    st.session_state[_PAGE_KEY] = url_path or "home"
+    _this_run.page = url_path or "home"
 
 
 def _rss_mb() -> float:
@@ -72,16 +76,20 @@ def timed() -> Iterator[None]:
         yield
         return
     started = time.perf_counter()
-    st.session_state.pop(_PAGE_KEY, None)
-    rerun = False
+    _this_run.page = "-"
+    outcome = None
     try:
         yield
     except RerunException:  # an action that saved something starts the next run at once
-        rerun = True
+        outcome = "rerun"
+        raise
+    except StopException:  # a page or the sign-in screen ended the run early (session state is closed now)
+        outcome = "stopped"
         raise
     finally:
+        if outcome is None:
+            outcome = st.session_state.get(registry.PAGE_OUTCOME, "-")
         ctx = get_script_run_ctx()
-        outcome = "rerun" if rerun else st.session_state.get(registry.PAGE_OUTCOME, "-")
         _logger().info("carecoord run pid=%d tab=%s page=%s outcome=%s ms=%.1f rss_mb=%.1f", os.getpid(),
-                       tab_digest(ctx.session_id) if ctx else "-", st.session_state.get(_PAGE_KEY, "-"),
+                       tab_digest(ctx.session_id) if ctx else "-", _this_run.page,
                        _OUTCOMES.get(outcome, outcome), (time.perf_counter() - started) * 1000, _rss_mb())

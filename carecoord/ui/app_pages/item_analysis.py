@@ -1,10 +1,19 @@
 import streamlit as st
 
 from carecoord import export, item_analysis as items, review
+from carecoord.db import database_path, database_url
 from carecoord.people import ADMIN, LEAD
 from carecoord.store import accounts, learning
 from carecoord.ui import content, session
 from carecoord.ui.text import plain, table_rows
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def item_stats(database: str, answers_version: tuple, library_id: int, _library, _db, _me) -> list[items.ItemStats]:
+    """Every check's statistics over every first answer (about 1 s at scale L): worked out again only when a
+    first answer is added or removed, or the content changes; the figures name no one, so leads share them."""
+    return items.analyse(_library, learning.first_answers(_db, _me, _library))
+
 
 run = session.page(LEAD, ADMIN)
 me = run.person
@@ -31,7 +40,8 @@ if led:
 st.header("Item analysis")
 if not led:
     st.caption("How much each team remembered on review is shown to its practice leads.")
-stats = items.analyse(library, learning.first_answers(run.db, me, library))
+stats = item_stats(database_url() or str(database_path()), learning.first_answers_version(run.db), id(library),
+                   library, run.db, me)
 st.caption(f"How every knowledge check was answered at the first try, by everyone using this app and by earlier "
            f"groups of trainees, with no names. **Right first time**: the share who chose right. **Separates**: "
            f"whether people who do well on the other checks get this one right more often (1 strongly, 0 not at "
