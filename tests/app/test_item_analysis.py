@@ -35,3 +35,25 @@ def test_the_page_is_for_leads_and_administrators_only(app_as):
     assert "Checks and review" in navigation(app_as("lead"))["Team"]
     assert "Checks and review" in sum(navigation(app_as("admin")).values(), [])
     assert "Checks and review" not in sum(navigation(app_as("trainee")).values(), [])
+
+
+
+def test_a_new_first_answer_shows_at_the_leads_next_run(app_as, app_env, now):
+    """The analysis is kept between runs (about 1 s at scale L); a first answer added since is counted at once."""
+    from carecoord import db as database
+    from carecoord.store import accounts, learning
+
+    at = app_as("lead").switch_page(PAGE).run()
+    answered = at.dataframe[0].value.set_index("Question")["Answered"]
+    library = load_library()
+    connection = database.connect(app_env)
+    trainee = accounts.load_person(connection, connection.execute(
+        "SELECT id FROM person WHERE username = 'demo-trainee'").fetchone()[0])
+    done = {row[0] for row in connection.execute("SELECT check_id FROM check_answer WHERE person_id = ?", [trainee.id])}
+    lesson, check = next((lesson, check) for lesson in library.lessons for check in lesson.checks if check.id not in done)
+    learning.answer_check(connection, trainee, lesson, check, check.correct_ids, now)
+    connection.close()
+    at.run()
+    again = at.dataframe[0].value.set_index("Question")["Answered"]
+    assert again[check.prompt] == answered[check.prompt] + 1
+    assert (again.drop(check.prompt) == answered.drop(check.prompt)).all()
