@@ -473,8 +473,14 @@ class Verification:
     claimed: dict | None = None
 
 
+# A failed check's detail can quote what a forged credential says (its key id, its names): never at length,
+# on the verification page or from `carecoord verify`.
+DETAIL_LIMIT = 300
+
+
 class _Failed(Exception):
     def __init__(self, name: str, detail: str) -> None:
+        detail = detail if len(detail) <= DETAIL_LIMIT else detail[:DETAIL_LIMIT] + "…"
         super().__init__(detail)
         self.name = name
         self.detail = detail

@@ -621,3 +621,13 @@ def test_a_png_over_5_mb_is_refused():
     with pytest.raises(ValueError, match="too large"):
         unbake_png(png[:-12] + padding + b"\x00" * (6 * 1024 * 1024) + b"\x00" * 4 + png[-12:])
     assert badges.MAX_PNG_BYTES == 5 * 1024 * 1024
+
+
+def test_a_forged_key_id_is_quoted_short_in_the_reason(pem):
+    """A forger writes what the reason quotes; the page and `carecoord verify` show at most 300 characters of it."""
+    _, payload = _parts(sign(_credential(), pem, KID))
+    token = _sign_raw(payload, RSAKey.import_key(pem), {"alg": "RS256", "kid": "x" * 5_000})
+    result = _verify(token, _web(pem))
+    assert _failed_at(result) == "Signature"
+    assert result.reason.startswith("The badge's key id 'xxx") and result.reason.endswith("…")
+    assert len(result.reason) == badges.DETAIL_LIMIT + 1

@@ -11,7 +11,6 @@ from carecoord.ui.registry import LEARNERS
 from carecoord.ui.text import plain
 
 
-
 @st.cache_data(show_spinner=False, max_entries=256)
 def baked_badge(title: str, token: str) -> bytes:
     """The badge image with the credential inside: the same for the same credential, so drawn once."""

@@ -9,11 +9,6 @@ from carecoord.ui.text import plain
 run = session.current()
 
 
-def shorten(text: str, limit: int = 300) -> str:
-    """A reason can quote what a forged credential says (its key address, its names): never at length."""
-    return text if len(text) <= limit else text[:limit] + "…"
-
-
 st.title("Verify a credential")
 st.write("Check an Open Badges credential that this programme issued: who issued it, that nobody has changed it "
          "since, that it is in date, and that it has not been revoked. You do not need an account.")
@@ -46,7 +41,7 @@ if result.ok:
                + f", issued by {plain(document['issuer'].get('name', ''))} on "
                f"{clock.day(clock.parse(document['validFrom']))}.", icon=":material/verified:")
 else:
-    st.error(f"Not valid: {plain(shorten(result.reason))}", icon=":material/gpp_bad:")
+    st.error(f"Not valid: {plain(result.reason)}", icon=":material/gpp_bad:")
 st.header("What was checked")
 for name, passed, detail in result.checks:
-    st.markdown(f"{':material/check:' if passed else ':material/close:'} **{plain(name)}**: {plain(shorten(detail))}")
+    st.markdown(f"{':material/check:' if passed else ':material/close:'} **{plain(name)}**: {plain(detail)}")
