@@ -139,7 +139,7 @@ class Served(Server):
     """A `streamlit run` the bench started: the e2e tests' server (its log), with a name and its runs parsed."""
 
     def __init__(self, name: str, url: str, port: int, process: subprocess.Popen, log_path: Path):
-        super().__init__(url, log_path.parent / "unused.db", process, log_path)
+        super().__init__(url, None, process, log_path)  # no database file of its own to name
         self.name, self.port = name, port
 
     def runs_since(self, offset: int) -> list[dict]:

@@ -18,15 +18,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.postgres import _free_port
+
 ROOT = Path(__file__).parents[1]
 SITE = ROOT / "docs" / "deploy" / "nginx-carecoord.conf"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def need_nginx() -> None:
