@@ -159,7 +159,15 @@ def test_behind_nginx_both_processes_serve_and_each_browser_stays_on_one(two_pro
             """Do `action`; the one process whose own log shows new runs (the other must show none)."""
             before = {id(s): s.log_size() for s in servers}
             action()
-            time.sleep(0.3)  # the run's log line is written just after the browser is idle
+            # A run's log line is written just after the browser is idle, later still on a busy machine: wait
+            # until the logs stop growing, so that no line of this action falls into the next one's count.
+            sizes, deadline = None, time.monotonic() + 15
+            while time.monotonic() < deadline:
+                now = [s.log_size() for s in servers]
+                if now == sizes and any(size > before[id(s)] for size, s in zip(now, servers)):
+                    break
+                sizes = now
+                time.sleep(0.5)
             grew = [s for s in servers if runs(s.log_since(before[id(s)]))]
             assert len(grew) == 1, f"one action was served by {len(grew)} processes"
             return grew[0]
